@@ -1,0 +1,2 @@
+//! STUB (owner: response helper). Fetch §cors-preflight-fetch.
+#![allow(missing_docs, unused)]
