@@ -17,3 +17,7 @@ pub mod preflight;
 pub mod range;
 pub mod request;
 pub mod safelist;
+pub mod classify;
+pub mod fetch;
+pub mod redirect;
+pub mod replay;

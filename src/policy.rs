@@ -12,6 +12,16 @@ pub enum InvalidMaxAge {
     DoNotCache,
 }
 
+/// How duplicated request headers (the same name appended more than once) are judged against the
+/// CORS safelist and listed in `Access-Control-Request-Headers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderJudging {
+    /// Each header-list entry on its own (Fetch §cors-unsafe-request-header-names step 2).
+    PerEntry,
+    /// Each name's combined value (`a, b`), as Chromium's and WebKit's network stacks see it.
+    Combined,
+}
+
 /// One user agent's CORS behaviour. Build one with a preset ([`Policy::spec`], [`Policy::chromium`],
 /// [`Policy::firefox`], [`Policy::webkit`]) and adjust fields as needed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +39,18 @@ pub struct Policy {
     pub wildcard_covers_authorization: bool,
     /// Preflight cache bounds.
     pub cache: CacheConfig,
+    /// How duplicated request headers are judged.
+    pub header_judging: HeaderJudging,
+    /// Whether `Access-Control-Request-Headers` lists a duplicated name once per entry (Firefox)
+    /// instead of once (Fetch: a sorted set).
+    pub acrh_lists_duplicates: bool,
+    /// Whether `*` from `Access-Control-Allow-Methods`/`-Headers` is stored in the cache.
+    pub cache_wildcards: bool,
+    /// Whether a network error clears the URL's cache entries (Fetch §main-fetch step 12.3).
+    pub clear_cache_on_failure: bool,
+    /// Whether a redirect to a URL with credentials fails even when the spec allows it
+    /// (same-origin, untainted).
+    pub reject_userinfo_in_any_redirect: bool,
 }
 
 impl Policy {
@@ -41,6 +63,11 @@ impl Policy {
             invalid_max_age: InvalidMaxAge::UseDefault,
             wildcard_covers_authorization: false,
             cache: CacheConfig { max_entries: 4096, max_bytes: 4 << 20 },
+            header_judging: HeaderJudging::PerEntry,
+            acrh_lists_duplicates: false,
+            cache_wildcards: true,
+            clear_cache_on_failure: true,
+            reject_userinfo_in_any_redirect: false,
         }
     }
 }

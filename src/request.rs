@@ -131,3 +131,104 @@ mod tests {
         assert!("Include".parse::<CredentialsMode>().is_err());
     }
 }
+
+/// A request as script or an embedder describes it before any fetch step runs: the inputs of
+/// the `Request` constructor and `fetch()` (Fetch §requests, §dom-request).
+///
+/// ```
+/// use corsgate::origin::Origin;
+/// use corsgate::request::{CredentialsMode, Request};
+/// let page = Origin::of_url(&"https://app.example/".parse().unwrap());
+/// let req = Request::new(page, "https://api.example/items".parse().unwrap())
+///     .method(http::Method::PUT)
+///     .header(http::HeaderName::from_static("x-token"), http::HeaderValue::from_static("1"))
+///     .credentials(CredentialsMode::Include);
+/// assert_eq!(req.method, http::Method::PUT);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Request {
+    /// The request's origin: the origin of the page that fetches.
+    pub origin: crate::origin::Origin,
+    /// The request's URL.
+    pub url: url::Url,
+    /// The method as script wrote it; `start` normalizes it (Fetch §concept-method-normalize).
+    pub method: http::Method,
+    /// The header list as script built it, in order; forbidden headers are dropped at start.
+    pub headers: http::HeaderMap,
+    /// The request's mode.
+    pub mode: Mode,
+    /// The request's credentials mode.
+    pub credentials: CredentialsMode,
+    /// The request's redirect mode.
+    pub redirect: RedirectMode,
+    /// Whether the request has a body.
+    pub body: bool,
+    /// The use-CORS-preflight flag (set by XMLHttpRequest upload listeners; never by `fetch()`).
+    pub use_cors_preflight: bool,
+    /// The network partition key the preflight cache is keyed by.
+    pub partition: PartitionKey,
+    /// The request's referrer policy (used by "append a request `Origin` header").
+    pub referrer_policy: crate::origin::ReferrerPolicy,
+}
+
+impl Request {
+    /// A `GET` in `cors` mode with credentials mode `same-origin`, as `fetch(url)` makes.
+    pub fn new(origin: crate::origin::Origin, url: url::Url) -> Request {
+        Request {
+            origin,
+            url,
+            method: http::Method::GET,
+            headers: http::HeaderMap::new(),
+            mode: Mode::Cors,
+            credentials: CredentialsMode::SameOrigin,
+            redirect: RedirectMode::Follow,
+            body: false,
+            use_cors_preflight: false,
+            partition: PartitionKey::default(),
+            referrer_policy: crate::origin::ReferrerPolicy::default(),
+        }
+    }
+
+    /// Sets the method.
+    pub fn method(mut self, method: http::Method) -> Request {
+        self.method = method;
+        self
+    }
+
+    /// Appends a header (as `Headers.append` would).
+    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Request {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets the mode.
+    pub fn mode(mut self, mode: Mode) -> Request {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the credentials mode.
+    pub fn credentials(mut self, credentials: CredentialsMode) -> Request {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Sets the redirect mode.
+    pub fn redirect(mut self, redirect: RedirectMode) -> Request {
+        self.redirect = redirect;
+        self
+    }
+
+    /// Marks the request as having a body (or not).
+    pub fn body(mut self, body: bool) -> Request {
+        self.body = body;
+        self
+    }
+
+    /// Sets the network partition key.
+    pub fn partition(mut self, partition: PartitionKey) -> Request {
+        self.partition = partition;
+        self
+    }
+}

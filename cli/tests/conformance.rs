@@ -1,0 +1,81 @@
+//! Replays every recorded scenario under each engine's preset and compares the requests the
+//! engine sent and what script saw with the recording (tests/data/conformance/FORMAT.md).
+
+use std::time::Instant;
+
+use corsgate::policy::Policy;
+use corsgate::replay::replay;
+use corsgate_cli::scenario::{run_from_json, scenario_from_json};
+use serde_json::Value;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/conformance/");
+
+/// Scenarios where a preset is known to differ from its engine, with the reason (each has a line
+/// in spec-notes/engines.md). A listed case that agrees fails the test, so the list cannot go
+/// stale.
+const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[];
+
+fn presets() -> Vec<(&'static str, Policy)> {
+    vec![
+        ("chromium", Policy::chromium()),
+        ("firefox", Policy::firefox()),
+        ("webkit", Policy::webkit()),
+    ]
+}
+
+fn replay_file(file: &str, expected_scenarios: usize) {
+    let text = std::fs::read_to_string(format!("{DATA}{file}")).expect("corpus file");
+    let lines: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), expected_scenarios, "{file}: scenario count");
+    let mut failures = Vec::new();
+    for (engine, policy) in presets() {
+        let (mut agree, mut expected) = (0, 0);
+        for line in &lines {
+            let scenario = scenario_from_json(line).expect("scenario");
+            let runs = replay(&scenario, &policy, Instant::now()).expect("replayable");
+            let observed: Vec<_> = line["observed"][engine]
+                .as_array()
+                .expect("observed runs")
+                .iter()
+                .enumerate()
+                .map(|(i, r)| run_from_json(r, &format!("observed.{engine}[{i}]")).expect("run"))
+                .collect();
+            let listed = EXPECTED_DIVERGENCES
+                .iter()
+                .any(|(e, id, _)| *e == engine && *id == scenario.id);
+            match (runs == observed, listed) {
+                (true, false) => agree += 1,
+                (false, true) => expected += 1,
+                (true, true) => failures.push(format!(
+                    "{engine} {}: listed as an expected divergence but agrees",
+                    scenario.id
+                )),
+                (false, false) => failures.push(format!(
+                    "{engine} {}:\n  ours:     {:?}\n  observed: {:?}",
+                    scenario.id, runs, observed
+                )),
+            }
+        }
+        println!("{file} {engine}: {agree} agree, {expected} expected divergences");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} unexpected divergences in {file}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn scenarios_agree_with_engines() {
+    replay_file("scenarios.jsonl", 381);
+}
+
+#[test]
+fn combinations_agree_with_engines() {
+    replay_file("combinations.jsonl", 400);
+}

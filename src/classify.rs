@@ -1,0 +1,158 @@
+//! The request classifier: which branch of main fetch a request takes, and why
+//! (Fetch §main-fetch step 12, §http-fetch step 5.1, §cors-preflight-fetch-0 steps 2–3).
+//!
+//! This is a pure function of the request's current state; the [`crate::fetch`] state machine
+//! calls it once per hop (the first URL and every redirect target), and the CLI calls it to
+//! explain a request offline.
+
+use http::{HeaderMap, Method};
+use url::Url;
+
+use crate::origin::Origin;
+use crate::policy::{HeaderJudging, Policy};
+use crate::request::{Mode, ResponseTainting};
+use crate::{method, safelist};
+
+/// The request state main fetch looks at (Fetch §concept-request).
+#[derive(Debug, Clone, Copy)]
+pub struct HopView<'a> {
+    /// The request's origin (the page's origin).
+    pub origin: &'a Origin,
+    /// The request's current URL.
+    pub url: &'a Url,
+    /// The request's method (already normalized).
+    pub method: &'a Method,
+    /// The request's header list (forbidden headers already removed).
+    pub headers: &'a HeaderMap,
+    /// The request's mode.
+    pub mode: Mode,
+    /// The request's response tainting so far (`Basic` on the first hop).
+    pub tainting: ResponseTainting,
+    /// The use-CORS-preflight flag (Fetch §use-cors-preflight-flag).
+    pub use_cors_preflight: bool,
+}
+
+/// Why a CORS request needs a preflight (Fetch §main-fetch step 12, the preflight branch).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PreflightReasons {
+    /// The method is not a CORS-safelisted method (`GET`, `HEAD`, `POST`).
+    pub method_not_safelisted: bool,
+    /// The use-CORS-preflight flag is set.
+    pub forced: bool,
+    /// The CORS-unsafe request-header names, sorted and lowercase, as they go into
+    /// `Access-Control-Request-Headers` under the policy (Fetch §cors-unsafe-request-header-names).
+    pub unsafe_headers: Vec<String>,
+}
+
+impl PreflightReasons {
+    /// True when any reason calls for a preflight.
+    pub fn any(&self) -> bool {
+        self.method_not_safelisted || self.forced || !self.unsafe_headers.is_empty()
+    }
+}
+
+/// The branch of main fetch a hop takes (Fetch §main-fetch step 12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Branch {
+    /// Same origin with tainting still `basic`: a basic response, no CORS protocol.
+    SameOrigin,
+    /// `no-cors` mode, cross-origin: an opaque response.
+    NoCors,
+    /// `same-origin` mode but the URL is cross-origin: a network error.
+    SameOriginModeCrossOrigin,
+    /// `no-cors` mode with a redirect mode other than `follow`: a network error.
+    NoCorsRedirectNotFollow,
+    /// A CORS request to a URL whose scheme is not `http`/`https`: a network error.
+    NonHttpScheme,
+    /// A CORS request. `preflight` says why it needs a preflight, if it does (the cache may still
+    /// make the preflight unnecessary: see [`crate::fetch`]).
+    Cors {
+        /// Reasons for a preflight; `None` when none applies (a "simple" request).
+        preflight: Option<PreflightReasons>,
+    },
+}
+
+/// Fetch §main-fetch step 12: decide which branch this hop takes.
+///
+/// `redirect_follow` is whether the request's redirect mode is `follow` (no-cors requires it).
+///
+/// ```
+/// use corsgate::classify::{classify, Branch, HopView};
+/// use corsgate::origin::Origin;
+/// use corsgate::policy::Policy;
+/// use corsgate::request::{Mode, ResponseTainting};
+/// let page = Origin::of_url(&"https://app.example/".parse().unwrap());
+/// let url = "https://api.example/v1".parse().unwrap();
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("x-token", "1".parse().unwrap());
+/// let hop = HopView {
+///     origin: &page, url: &url, method: &http::Method::GET, headers: &headers,
+///     mode: Mode::Cors, tainting: ResponseTainting::Basic, use_cors_preflight: false,
+/// };
+/// match classify(&hop, true, &Policy::spec()) {
+///     Branch::Cors { preflight: Some(why) } => assert_eq!(why.unsafe_headers, ["x-token"]),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Branch {
+    let url_origin = Origin::of_url(hop.url);
+    // Step 12, "current URL's origin is same origin with request's origin, and response
+    // tainting is basic" (the data:, navigate and websocket cases are out of scope).
+    if hop.tainting == ResponseTainting::Basic && url_origin.same_origin(hop.origin) {
+        return Branch::SameOrigin;
+    }
+    match hop.mode {
+        // "request's mode is same-origin": a network error.
+        Mode::SameOrigin => Branch::SameOriginModeCrossOrigin,
+        // "request's mode is no-cors": step 12.1, then opaque tainting.
+        Mode::NoCors if !redirect_follow => Branch::NoCorsRedirectNotFollow,
+        Mode::NoCors => Branch::NoCors,
+        Mode::Cors => {
+            // "current URL's scheme is not an HTTP(S) scheme": a network error.
+            if !matches!(hop.url.scheme(), "http" | "https") {
+                return Branch::NonHttpScheme;
+            }
+            // The preflight branch: use-CORS-preflight flag, or (unsafe-request flag, always set
+            // by fetch()) a non-safelisted method or CORS-unsafe request-header names.
+            let reasons = PreflightReasons {
+                method_not_safelisted: !method::is_cors_safelisted_method(
+                    hop.method.as_str().as_bytes(),
+                ),
+                forced: hop.use_cors_preflight,
+                unsafe_headers: unsafe_header_names(hop.headers, policy),
+            };
+            Branch::Cors {
+                preflight: reasons.any().then_some(reasons),
+            }
+        }
+    }
+}
+
+/// Fetch §cors-unsafe-request-header-names over a `HeaderMap`, judged as the policy says:
+/// per header-list entry (the standard) or on each name's combined value (Chromium, WebKit).
+/// With [`Policy::acrh_lists_duplicates`] a name is listed once per entry (Firefox).
+pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
+    let mut names = match policy.header_judging {
+        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_names(
+            headers.iter().map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+        ),
+        HeaderJudging::Combined => {
+            let combined: Vec<(&[u8], Vec<u8>)> = headers
+                .keys()
+                .map(|n| (n.as_str().as_bytes(), crate::header::get(headers, n).unwrap_or_default()))
+                .collect();
+            safelist::cors_unsafe_request_header_names(
+                combined.iter().map(|(n, v)| (*n, v.as_slice())),
+            )
+        }
+    };
+    if policy.acrh_lists_duplicates {
+        let mut listed = Vec::with_capacity(names.len());
+        for name in names.drain(..) {
+            let entries = headers.get_all(name.as_str()).iter().count().max(1);
+            listed.extend(std::iter::repeat(name).take(entries));
+        }
+        names = listed;
+    }
+    names
+}

@@ -1,0 +1,876 @@
+//! The sans-I/O fetch state machine (Fetch §fetching: main fetch, HTTP fetch, CORS-preflight
+//! fetch, HTTP-redirect fetch), driven by the caller.
+//!
+//! A [`UserAgent`] holds the [`Policy`] and the preflight cache shared by all its fetches.
+//! [`UserAgent::start`] turns a [`Request`] into a [`Fetch`]; the caller then loops:
+//! [`Fetch::poll`] says what to do next ([`Action::Send`] a request, or [`Action::Done`] with
+//! the outcome), and [`Fetch::handle_response`] takes the response head of what was sent. The
+//! clock is always an argument; nothing here reads it, sleeps, or touches a socket.
+
+use std::time::{Duration, Instant};
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use url::Url;
+
+use crate::cache::{CacheKey, PreflightCache};
+use crate::classify::{classify, Branch, HopView, PreflightReasons};
+use crate::error::NetworkError;
+use crate::origin::Origin;
+use crate::policy::Policy;
+use crate::redirect::{self, RedirectTaint};
+use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
+use crate::{check, expose, forbidden, method, preflight, safelist};
+
+/// A user agent: its policy and its CORS-preflight cache (Fetch §cors-preflight-cache), shared
+/// by every fetch it starts. Fetches never borrow it; each call lends it.
+#[derive(Debug)]
+pub struct UserAgent {
+    policy: Policy,
+    cache: PreflightCache,
+}
+
+impl UserAgent {
+    /// A user agent with this policy and an empty cache bounded as the policy says.
+    pub fn new(policy: Policy) -> UserAgent {
+        let cache = PreflightCache::new(policy.cache);
+        UserAgent { policy, cache }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The preflight cache (inspect it, or clear it).
+    pub fn cache(&self) -> &PreflightCache {
+        &self.cache
+    }
+
+    /// The preflight cache, mutably.
+    pub fn cache_mut(&mut self) -> &mut PreflightCache {
+        &mut self.cache
+    }
+
+    /// Starts a fetch: the `Request` constructor's checks and `fetch()`'s first main fetch.
+    ///
+    /// Errors here are the ones script sees as a `TypeError` before anything is sent (a bad or
+    /// forbidden method, a non-safelisted method in `no-cors` mode, a body on `GET`/`HEAD`).
+    /// Forbidden headers are not errors: they are dropped and listed in
+    /// [`Fetch::dropped_headers`].
+    pub fn start(&mut self, now: Instant, request: Request) -> Result<Fetch, RequestError> {
+        Fetch::start(self, now, request)
+    }
+}
+
+/// Why a request was refused before anything was sent (the `TypeError`s of the `Request`
+/// constructor, Fetch §dom-request).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// The method is not a token, or is forbidden (Fetch §dom-request step 25).
+    #[error("invalid method: {0}")]
+    Method(#[from] method::MethodError),
+    /// `no-cors` mode with a method that is not `GET`, `HEAD` or `POST` (§dom-request step 30.1).
+    #[error("method `{0}` is not allowed in no-cors mode: only GET, HEAD and POST are (Fetch #dom-request step 30)")]
+    NoCorsMethod(String),
+    /// A `GET` or `HEAD` request with a body (§dom-request step 35).
+    #[error("a {0} request cannot have a body (Fetch #dom-request step 35)")]
+    BodyWithGetOrHead(String),
+}
+
+/// A caller's mistake in driving a [`Fetch`]: not the server's fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UsageError {
+    /// A response was handed in when no request was outstanding.
+    #[error("a response was handed in, but the fetch is {state:?}: poll() first and send the request it returns")]
+    UnexpectedResponse {
+        /// What the fetch was doing.
+        state: StateKind,
+    },
+}
+
+/// A header the request did not send, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedHeader {
+    /// The header's name.
+    pub name: HeaderName,
+    /// The header's value.
+    pub value: HeaderValue,
+    /// Why it was dropped.
+    pub reason: DropReason,
+}
+
+/// Why a script-supplied header was dropped (the Headers guards, Fetch §concept-headers-append).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// A forbidden request-header (guard `request`, Fetch §forbidden-request-header).
+    Forbidden,
+    /// Not a no-CORS-safelisted request-header (guard `request-no-cors`).
+    NotNoCorsSafelisted,
+}
+
+/// Which request an [`Outgoing`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A CORS-preflight request (`OPTIONS`); never with credentials.
+    Preflight,
+    /// The request itself (at the current URL, after any redirects).
+    Actual,
+}
+
+/// A request the caller must send.
+#[derive(Debug)]
+#[must_use]
+pub struct Outgoing {
+    /// Preflight or actual request.
+    pub kind: RequestKind,
+    /// Method, URL and the headers a browser puts on the wire for this request. The caller adds
+    /// its own (`Host`, `User-Agent`, cookies when `credentials` is true, the body…).
+    pub request: http::Request<()>,
+    /// Whether to include credentials (cookies, HTTP authentication, client certificates):
+    /// Fetch §http-network-or-cache-fetch's includeCredentials.
+    pub credentials: bool,
+}
+
+/// What the caller does next.
+#[derive(Debug)]
+#[must_use]
+pub enum Action {
+    /// Send this request, then hand its response head to [`Fetch::handle_response`].
+    Send(Outgoing),
+    /// A request was handed out and its response is awaited.
+    AwaitResponse,
+    /// The fetch is over: the response script sees, or the network error it gets.
+    Done(Result<Response, NetworkError>),
+}
+
+/// Fetch §concept-response-type as script sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseType {
+    /// A basic filtered response (same origin).
+    Basic,
+    /// A CORS filtered response.
+    Cors,
+    /// An opaque filtered response (`no-cors`, cross-origin).
+    Opaque,
+    /// An opaque-redirect filtered response (redirect mode `manual`).
+    OpaqueRedirect,
+}
+
+impl ResponseType {
+    /// The `Response.type` keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
+/// The filtered response script sees (Fetch §concept-filtered-response).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// `Response.type`.
+    pub kind: ResponseType,
+    /// `Response.status` (0 for opaque and opaque-redirect).
+    pub status: u16,
+    /// `Response.url`: the last URL of the URL list, without fragment; `None` when the URL list
+    /// is empty (opaque).
+    pub url: Option<Url>,
+    /// `Response.redirected`: the URL list has more than one URL.
+    pub redirected: bool,
+    /// The header names script can read, lowercase, sorted, without duplicates.
+    pub headers: Vec<String>,
+}
+
+/// The state of a fetch, as [`Fetch::state`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateKind {
+    /// A preflight is ready to be polled.
+    PreflightReady,
+    /// The preflight was handed out; its response is awaited.
+    AwaitingPreflight,
+    /// The actual request is ready to be polled.
+    RequestReady,
+    /// The actual request was handed out; its response is awaited.
+    AwaitingResponse,
+    /// Finished.
+    Done,
+}
+
+/// Something that happened during a fetch, for inspection and explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// Main fetch chose a branch at this URL.
+    Classified {
+        /// The URL.
+        url: Url,
+        /// The response tainting the branch set.
+        tainting: ResponseTainting,
+        /// Why a preflight was called for, if it was.
+        preflight: Option<PreflightReasons>,
+    },
+    /// The cache answered for the method and every unsafe header: no preflight.
+    PreflightCacheHit {
+        /// The URL.
+        url: Url,
+    },
+    /// A preflight passed; its result was cached for this long (`None`: not cached).
+    PreflightPassed {
+        /// The URL.
+        url: Url,
+        /// How long the result is cached.
+        cached_for: Option<Duration>,
+    },
+    /// A redirect was followed.
+    Redirected {
+        /// The redirect status.
+        status: u16,
+        /// The new URL.
+        to: Url,
+        /// The method became `GET` and the body was dropped.
+        method_rewritten: bool,
+        /// `Authorization` was removed (the origin changed).
+        authorization_removed: bool,
+    },
+    /// The fetch failed; the preflight cache entries for the URL were cleared.
+    CacheCleared {
+        /// The URL.
+        url: Url,
+    },
+}
+
+#[derive(Debug)]
+enum State {
+    PreflightReady(PreflightReasons),
+    AwaitingPreflight(PreflightReasons),
+    RequestReady,
+    AwaitingResponse,
+    Done(Result<Response, NetworkError>),
+}
+
+/// One fetch in progress (Fetch §fetching). Inspect it with the getters at any step.
+#[derive(Debug)]
+pub struct Fetch {
+    origin: Origin,
+    url_list: Vec<Url>,
+    method: Method,
+    headers: HeaderMap,
+    mode: Mode,
+    credentials: CredentialsMode,
+    redirect_mode: RedirectMode,
+    body: bool,
+    use_cors_preflight: bool,
+    partition: crate::request::PartitionKey,
+    referrer_policy: crate::origin::ReferrerPolicy,
+    tainting: ResponseTainting,
+    redirect_count: u32,
+    /// Some main fetch in the chain took the CORS-with-preflight branch (main fetch step 12.3
+    /// clears the cache when such a fetch ends in a network error).
+    preflight_branch: bool,
+    /// A preflight was sent (or answered from the cache) for some hop.
+    preflighted: bool,
+    last_preflight_cache_hit: bool,
+    dropped: Vec<DroppedHeader>,
+    events: Vec<Event>,
+    state: State,
+}
+
+/// The maximum number of redirects (Fetch §http-redirect-fetch step 7).
+pub const REDIRECT_LIMIT: u32 = 20;
+
+impl Fetch {
+    fn start(ua: &mut UserAgent, now: Instant, request: Request) -> Result<Fetch, RequestError> {
+        // The Request constructor: validate and normalize the method (§dom-request step 25).
+        let method = method::parse_method(request.method.as_str().as_bytes())?;
+        // Step 30.1: no-cors allows only CORS-safelisted methods.
+        if request.mode == Mode::NoCors
+            && !method::is_cors_safelisted_method(method.as_str().as_bytes())
+        {
+            return Err(RequestError::NoCorsMethod(method.as_str().to_owned()));
+        }
+        // Step 35: GET and HEAD cannot have a body.
+        if request.body && (method == Method::GET || method == Method::HEAD) {
+            return Err(RequestError::BodyWithGetOrHead(method.as_str().to_owned()));
+        }
+        // The Headers guards (§concept-headers-append): `request` ignores forbidden request-headers;
+        // `request-no-cors` also ignores what would not leave a no-CORS-safelisted value.
+        let mut headers = HeaderMap::new();
+        let mut dropped = Vec::new();
+        for (name, value) in request.headers.iter() {
+            let reason = if forbidden::is_forbidden_request_header(
+                name.as_str().as_bytes(),
+                value.as_bytes(),
+            ) {
+                Some(DropReason::Forbidden)
+            } else if request.mode == Mode::NoCors
+                && !no_cors_append_allowed(&headers, name, value)
+            {
+                Some(DropReason::NotNoCorsSafelisted)
+            } else {
+                None
+            };
+            match reason {
+                Some(reason) => dropped.push(DroppedHeader {
+                    name: name.clone(),
+                    value: value.clone(),
+                    reason,
+                }),
+                None => {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+        }
+        let mut fetch = Fetch {
+            origin: request.origin,
+            url_list: vec![request.url],
+            method,
+            headers,
+            mode: request.mode,
+            credentials: request.credentials,
+            redirect_mode: request.redirect,
+            body: request.body,
+            use_cors_preflight: request.use_cors_preflight,
+            partition: request.partition,
+            referrer_policy: request.referrer_policy,
+            tainting: ResponseTainting::Basic,
+            redirect_count: 0,
+            preflight_branch: false,
+            preflighted: false,
+            last_preflight_cache_hit: false,
+            dropped,
+            events: Vec::new(),
+            state: State::RequestReady,
+        };
+        fetch.main_fetch(ua, now);
+        Ok(fetch)
+    }
+
+    // ----- getters -------------------------------------------------------------------------
+
+    /// The request's current URL (the last of its URL list).
+    pub fn current_url(&self) -> &Url {
+        // The URL list is never empty: it starts with the request's URL and only grows.
+        &self.url_list[self.url_list.len() - 1]
+    }
+
+    /// The request's URL list: the first URL and every redirect target followed.
+    pub fn url_list(&self) -> &[Url] {
+        &self.url_list
+    }
+
+    /// The number of redirects followed.
+    pub fn redirect_count(&self) -> u32 {
+        self.redirect_count
+    }
+
+    /// The request's method now (a redirect may have rewritten it to `GET`).
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The request's header list now (forbidden headers dropped; redirects may remove more).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response tainting so far.
+    pub fn tainting(&self) -> ResponseTainting {
+        self.tainting
+    }
+
+    /// The redirect-taint of the URL list (Fetch §concept-request-tainted-origin).
+    pub fn redirect_taint(&self) -> RedirectTaint {
+        redirect::redirect_taint(&self.origin, &self.url_list)
+    }
+
+    /// The serialized request origin (Fetch §serializing-a-request-origin): `null` when tainted.
+    pub fn serialized_origin(&self) -> String {
+        if self.redirect_taint().is_tainted() {
+            "null".to_owned()
+        } else {
+            self.origin.serialize()
+        }
+    }
+
+    /// Whether the last hop that needed a preflight was answered from the cache.
+    pub fn preflight_cache_hit(&self) -> bool {
+        self.last_preflight_cache_hit
+    }
+
+    /// Headers script supplied that are not sent, and why.
+    pub fn dropped_headers(&self) -> &[DroppedHeader] {
+        &self.dropped
+    }
+
+    /// What happened so far, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Where the fetch is.
+    pub fn state(&self) -> StateKind {
+        match self.state {
+            State::PreflightReady(_) => StateKind::PreflightReady,
+            State::AwaitingPreflight(_) => StateKind::AwaitingPreflight,
+            State::RequestReady => StateKind::RequestReady,
+            State::AwaitingResponse => StateKind::AwaitingResponse,
+            State::Done(_) => StateKind::Done,
+        }
+    }
+
+    // ----- output ----------------------------------------------------------------------------
+
+    /// What to do next. Polling again after [`Action::Done`] returns the same outcome.
+    pub fn poll(&mut self) -> Action {
+        match std::mem::replace(&mut self.state, State::AwaitingResponse) {
+            State::PreflightReady(reasons) => {
+                let request = self.preflight_request(&reasons);
+                self.state = State::AwaitingPreflight(reasons);
+                Action::Send(Outgoing {
+                    kind: RequestKind::Preflight,
+                    request,
+                    credentials: false,
+                })
+            }
+            State::RequestReady => {
+                let out = self.actual_request();
+                self.state = State::AwaitingResponse;
+                Action::Send(out)
+            }
+            State::AwaitingPreflight(reasons) => {
+                self.state = State::AwaitingPreflight(reasons);
+                Action::AwaitResponse
+            }
+            State::AwaitingResponse => Action::AwaitResponse,
+            State::Done(outcome) => {
+                let action = Action::Done(outcome.clone());
+                self.state = State::Done(outcome);
+                action
+            }
+        }
+    }
+
+    /// The outcome, once the fetch is done.
+    pub fn outcome(&self) -> Option<&Result<Response, NetworkError>> {
+        match &self.state {
+            State::Done(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+
+    // ----- input -----------------------------------------------------------------------------
+
+    /// Hands in the response head of the request last returned by [`Fetch::poll`].
+    ///
+    /// `now` is when it arrived (the preflight cache stores expiry times relative to it).
+    pub fn handle_response(
+        &mut self,
+        ua: &mut UserAgent,
+        now: Instant,
+        response: http::Response<()>,
+    ) -> Result<(), UsageError> {
+        match std::mem::replace(&mut self.state, State::AwaitingResponse) {
+            State::AwaitingPreflight(reasons) => {
+                self.on_preflight_response(ua, now, &reasons, response);
+                Ok(())
+            }
+            State::AwaitingResponse => {
+                self.on_response(ua, now, response);
+                Ok(())
+            }
+            other => {
+                self.state = other;
+                Err(UsageError::UnexpectedResponse {
+                    state: self.state(),
+                })
+            }
+        }
+    }
+
+    // ----- the algorithms --------------------------------------------------------------------
+
+    fn cache_key_parts(&self) -> (Vec<u8>, String) {
+        (
+            self.serialized_origin().into_bytes(),
+            self.current_url().as_str().to_owned(),
+        )
+    }
+
+    /// Fetch §main-fetch step 12 for the current URL, then HTTP fetch step 5.1 (the cache).
+    fn main_fetch(&mut self, ua: &mut UserAgent, now: Instant) {
+        let branch = classify(
+            &HopView {
+                origin: &self.origin,
+                url: self.current_url(),
+                method: &self.method,
+                headers: &self.headers,
+                mode: self.mode,
+                tainting: self.tainting,
+                use_cors_preflight: self.use_cors_preflight,
+            },
+            self.redirect_mode == RedirectMode::Follow,
+            &ua.policy,
+        );
+        let url = self.current_url().clone();
+        let (tainting, reasons) = match branch {
+            Branch::SameOrigin => (ResponseTainting::Basic, None),
+            Branch::NoCors => (ResponseTainting::Opaque, None),
+            Branch::SameOriginModeCrossOrigin => {
+                return self.fail(ua, NetworkError::SameOriginModeCrossOrigin { url });
+            }
+            Branch::NoCorsRedirectNotFollow => {
+                return self.fail(ua, NetworkError::NoCorsRedirectNotFollow { url });
+            }
+            Branch::NonHttpScheme => {
+                return self.fail(ua, NetworkError::CorsModeNonHttpScheme { url });
+            }
+            Branch::Cors { preflight } => (ResponseTainting::Cors, preflight),
+        };
+        self.tainting = tainting;
+        self.events.push(Event::Classified {
+            url: url.clone(),
+            tainting,
+            preflight: reasons.clone(),
+        });
+        let Some(reasons) = reasons else {
+            self.state = State::RequestReady;
+            return;
+        };
+        // Main fetch step 12, the preflight branch: HTTP fetch with makeCORSPreflight.
+        self.preflight_branch = true;
+        // HTTP fetch step 5.1: is there a cache entry for the method and every unsafe name?
+        let include = self.credentials == CredentialsMode::Include;
+        let (origin, url_str) = self.cache_key_parts();
+        let key = CacheKey {
+            partition: &self.partition,
+            origin: &origin,
+            url: &url_str,
+        };
+        let method_bytes = self.method.as_str().as_bytes();
+        let method_miss = !ua.cache.method_match(now, key, include, method_bytes)
+            && (reasons.method_not_safelisted || reasons.forced);
+        let header_miss = reasons.unsafe_headers.iter().any(|name| {
+            !ua.cache.header_match(
+                now,
+                key,
+                include,
+                name.as_bytes(),
+                ua.policy.wildcard_covers_authorization,
+            )
+        });
+        if method_miss || header_miss {
+            self.last_preflight_cache_hit = false;
+            self.state = State::PreflightReady(reasons);
+        } else {
+            self.last_preflight_cache_hit = true;
+            self.preflighted = true;
+            self.events.push(Event::PreflightCacheHit { url });
+            self.state = State::RequestReady;
+        }
+    }
+
+    /// Fetch §cors-preflight-fetch-0 steps 1–4.
+    fn preflight_request(&self, reasons: &PreflightReasons) -> http::Request<()> {
+        preflight::build_preflight_request(
+            &self.serialized_origin(),
+            self.current_url(),
+            &self.method,
+            &reasons.unsafe_headers,
+        )
+    }
+
+    /// The actual request as it goes on the wire for CORS purposes (Fetch
+    /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
+    fn actual_request(&self) -> Outgoing {
+        let mut headers = self.headers.clone();
+        let origin_value = crate::origin::request_origin_header(
+            &self.origin,
+            self.redirect_taint().is_tainted(),
+            self.tainting,
+            self.mode,
+            self.method.as_str().as_bytes(),
+            self.current_url(),
+            self.referrer_policy,
+        );
+        if let Some(value) = origin_value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            headers.insert(http::header::ORIGIN, value);
+        }
+        let mut request = http::Request::new(());
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri_of(self.current_url());
+        *request.headers_mut() = headers;
+        // HTTP-network-or-cache fetch step 8.6: includeCredentials.
+        let credentials = match self.credentials {
+            CredentialsMode::Include => true,
+            CredentialsMode::SameOrigin => self.tainting == ResponseTainting::Basic,
+            CredentialsMode::Omit => false,
+        };
+        Outgoing {
+            kind: RequestKind::Actual,
+            request,
+            credentials,
+        }
+    }
+
+    /// Fetch §cors-preflight-fetch-0 steps 6–8, then the cache update (steps 7.10–7.12).
+    fn on_preflight_response(
+        &mut self,
+        ua: &mut UserAgent,
+        now: Instant,
+        reasons: &PreflightReasons,
+        response: http::Response<()>,
+    ) {
+        let (parts, ()) = response.into_parts();
+        let origin = self.serialized_origin();
+        let header_names: Vec<&[u8]> = self
+            .headers
+            .keys()
+            .map(|n| n.as_str().as_bytes())
+            .collect();
+        let result = preflight::validate_preflight_response(
+            parts.status,
+            &parts.headers,
+            &preflight::PreflightRequest {
+                origin: origin.as_bytes(),
+                method: &self.method,
+                header_names: &header_names,
+                unsafe_names: &reasons.unsafe_headers,
+                credentials: self.credentials,
+                use_cors_preflight: self.use_cors_preflight,
+            },
+            &ua.policy,
+        );
+        match result {
+            Err(error) => self.fail(ua, error),
+            Ok(result) => {
+                self.preflighted = true;
+                let cached_for = result.max_age;
+                if let Some(max_age) = result.max_age {
+                    let include = self.credentials == CredentialsMode::Include;
+                    let (origin, url_str) = self.cache_key_parts();
+                    let key = CacheKey {
+                        partition: &self.partition,
+                        origin: &origin,
+                        url: &url_str,
+                    };
+                    for m in &result.methods {
+                        if ua.policy.cache_wildcards || m.as_slice() != b"*" {
+                            ua.cache.insert_method(now, key, include, m, max_age);
+                        }
+                    }
+                    for h in &result.header_names {
+                        if ua.policy.cache_wildcards || h.as_slice() != b"*" {
+                            ua.cache.insert_header(now, key, include, h, max_age);
+                        }
+                    }
+                }
+                self.events.push(Event::PreflightPassed {
+                    url: self.current_url().clone(),
+                    cached_for,
+                });
+                self.state = State::RequestReady;
+            }
+        }
+    }
+
+    /// HTTP fetch steps 5.3–5.4 (the CORS check) and 9 (redirects), then main fetch's filtering.
+    fn on_response(&mut self, ua: &mut UserAgent, now: Instant, response: http::Response<()>) {
+        let (parts, ()) = response.into_parts();
+        let status = parts.status.as_u16();
+        // HTTP fetch step 5.4: the CORS check, on every response of a CORS request (redirects too).
+        if self.tainting == ResponseTainting::Cors {
+            let origin = self.serialized_origin();
+            if let Err(error) = check::cors_check(
+                &parts.headers,
+                origin.as_bytes(),
+                self.credentials,
+                check::Stage::for_status(status),
+            ) {
+                return self.fail(ua, error);
+            }
+        }
+        // HTTP fetch step 9: a redirect status.
+        if redirect::is_redirect_status(status) {
+            match self.redirect_mode {
+                RedirectMode::Error => {
+                    return self.fail(ua, NetworkError::RedirectModeError { status });
+                }
+                RedirectMode::Manual => {
+                    let url = self.current_url().clone();
+                    return self.finish(Response {
+                        kind: ResponseType::OpaqueRedirect,
+                        status: 0,
+                        url: Some(url),
+                        redirected: false,
+                        headers: Vec::new(),
+                    });
+                }
+                RedirectMode::Follow => {
+                    match self.follow_redirect(ua, now, parts.status, &parts.headers) {
+                        Ok(true) => return,
+                        Ok(false) => {} // No Location: the response is returned as it is.
+                        Err(error) => return self.fail(ua, error),
+                    }
+                }
+            }
+        }
+        // Main fetch steps 14–15: the filtered response.
+        let response = self.filtered(parts.status, &parts.headers);
+        self.finish(response);
+    }
+
+    /// Fetch §http-redirect-fetch. `Ok(true)`: a new main fetch started; `Ok(false)`: no
+    /// `Location`, return the response as is.
+    fn follow_redirect(
+        &mut self,
+        ua: &mut UserAgent,
+        now: Instant,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) -> Result<bool, NetworkError> {
+        let status = status.as_u16();
+        let current = self.current_url().clone();
+        // Step 3: the location URL.
+        let location = match redirect::location_url(headers, &current, current.fragment()) {
+            Ok(Some(url)) => url,
+            // Step 4: no Location.
+            Ok(None) => return Ok(false),
+            // Step 5: failure.
+            Err(error) => return Err(NetworkError::RedirectLocationInvalid { error }),
+        };
+        // Step 6: only HTTP(S).
+        if !matches!(location.scheme(), "http" | "https") {
+            return Err(NetworkError::RedirectToNonHttpScheme { url: location });
+        }
+        // Steps 7–8: the redirect limit.
+        if self.redirect_count >= REDIRECT_LIMIT {
+            return Err(NetworkError::RedirectLimit {
+                limit: REDIRECT_LIMIT,
+            });
+        }
+        self.redirect_count += 1;
+        let location_origin = Origin::of_url(&location);
+        let has_credentials = redirect::includes_credentials(&location);
+        // Step 9: cors mode, credentials in a cross-origin location.
+        // Step 10: cors tainting, credentials in any location.
+        if has_credentials
+            && ((self.mode == Mode::Cors && !self.origin.same_origin(&location_origin))
+                || self.tainting == ResponseTainting::Cors
+                || ua.policy.reject_userinfo_in_any_redirect)
+        {
+            return Err(NetworkError::RedirectUrlHasCredentials { url: location });
+        }
+        // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body.
+        let method_rewritten = redirect::rewrites_to_get(status, &self.method);
+        if method_rewritten {
+            self.method = Method::GET;
+            self.body = false;
+            for name in [
+                "content-encoding",
+                "content-language",
+                "content-location",
+                "content-type",
+            ] {
+                debug_assert!(forbidden::is_request_body_header_name(name.as_bytes()));
+                self.headers.remove(name);
+            }
+        }
+        // Step 13: a new origin removes the CORS non-wildcard request-header names.
+        let mut authorization_removed = false;
+        if !Origin::of_url(&current).same_origin(&location_origin) {
+            let names: Vec<HeaderName> = self
+                .headers
+                .keys()
+                .filter(|n| safelist::is_cors_non_wildcard_request_header_name(n.as_str().as_bytes()))
+                .cloned()
+                .collect();
+            for name in names {
+                self.headers.remove(&name);
+                authorization_removed = true;
+            }
+        }
+        self.events.push(Event::Redirected {
+            status,
+            to: location.clone(),
+            method_rewritten,
+            authorization_removed,
+        });
+        // Step 17: append the location to the URL list; step 20: main fetch, recursively.
+        self.url_list.push(location);
+        self.main_fetch(ua, now);
+        Ok(true)
+    }
+
+    /// Main fetch steps 14–15 and the filtered response types (§concept-filtered-response).
+    fn filtered(&self, status: StatusCode, headers: &HeaderMap) -> Response {
+        let kind = match self.tainting {
+            ResponseTainting::Basic => ResponseType::Basic,
+            ResponseTainting::Cors => ResponseType::Cors,
+            ResponseTainting::Opaque => ResponseType::Opaque,
+        };
+        if kind == ResponseType::Opaque {
+            return Response {
+                kind,
+                status: 0,
+                url: None,
+                redirected: false,
+                headers: Vec::new(),
+            };
+        }
+        let mut url = self.current_url().clone();
+        url.set_fragment(None);
+        Response {
+            kind,
+            status: status.as_u16(),
+            url: Some(url),
+            redirected: self.url_list.len() > 1,
+            headers: expose::visible_header_names(headers, self.tainting, self.credentials),
+        }
+    }
+
+    fn finish(&mut self, response: Response) {
+        self.state = State::Done(Ok(response));
+    }
+
+    /// A network error ends the fetch; main fetch step 12.3 clears the cache entries for the
+    /// request when the CORS-with-preflight branch was taken.
+    fn fail(&mut self, ua: &mut UserAgent, error: NetworkError) {
+        if self.preflight_branch && ua.policy.clear_cache_on_failure {
+            let (origin, url_str) = self.cache_key_parts();
+            ua.cache.clear(CacheKey {
+                partition: &self.partition,
+                origin: &origin,
+                url: &url_str,
+            });
+            self.events.push(Event::CacheCleared {
+                url: self.current_url().clone(),
+            });
+        }
+        self.state = State::Done(Err(error));
+    }
+}
+
+/// Whether appending (name, value) keeps the header a no-CORS-safelisted request-header
+/// (the `request-no-cors` guard of Fetch §concept-headers-append step 3–4).
+fn no_cors_append_allowed(headers: &HeaderMap, name: &HeaderName, value: &HeaderValue) -> bool {
+    let mut combined = crate::header::get(headers, name).unwrap_or_default();
+    if !combined.is_empty() {
+        combined.extend_from_slice(b", ");
+    }
+    combined.extend_from_slice(value.as_bytes());
+    safelist::is_no_cors_safelisted_request_header(name.as_str().as_bytes(), &combined)
+}
+
+/// The request-target for `http::Request` (absolute form: scheme, authority, path and query).
+fn uri_of(url: &Url) -> http::Uri {
+    let mut s = url.as_str();
+    if let Some(i) = s.find('#') {
+        s = &s[..i];
+    }
+    s.parse().unwrap_or_default()
+}
