@@ -72,6 +72,60 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// Chromium 156 (`services/network/cors/`).
+    pub fn chromium() -> Policy {
+        Policy {
+            name: "chromium",
+            // preflight_result.cc: kMaxTimeout, 2 hours.
+            max_age_cap: 7200,
+            header_judging: HeaderJudging::Combined,
+            wildcard_covers_authorization: true,
+            clear_cache_on_failure: false,
+            reject_userinfo_in_any_redirect: true,
+            ..Policy::spec()
+        }
+    }
+
+    /// Firefox 153 ESR (`netwerk/protocol/http/nsCORSListenerProxy.cpp`).
+    pub fn firefox() -> Policy {
+        Policy {
+            name: "firefox",
+            // nsCORSListenerProxy.cpp: the preflight cache caps max-age at 24 hours.
+            max_age_cap: 86400,
+            invalid_max_age: InvalidMaxAge::DoNotCache,
+            wildcard_covers_authorization: true,
+            acrh_lists_duplicates: true,
+            cache_wildcards: false,
+            ..Policy::spec()
+        }
+    }
+
+    /// WebKitGTK 2.50 (`Source/WebCore/loader/CrossOriginPreflightResultCache.cpp`).
+    pub fn webkit() -> Policy {
+        Policy {
+            name: "webkit",
+            // CrossOriginPreflightResultCache.cpp: maxPreflightCacheTimeout, 10 minutes.
+            max_age_cap: 600,
+            header_judging: HeaderJudging::Combined,
+            wildcard_covers_authorization: true,
+            clear_cache_on_failure: false,
+            ..Policy::spec()
+        }
+    }
+
+    /// The preset with this name (`spec`, `chromium`, `firefox`, `webkit`).
+    pub fn by_name(name: &str) -> Option<Policy> {
+        match name {
+            "spec" => Some(Policy::spec()),
+            "chromium" => Some(Policy::chromium()),
+            "firefox" => Some(Policy::firefox()),
+            "webkit" => Some(Policy::webkit()),
+            _ => None,
+        }
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy::spec()
