@@ -10,11 +10,17 @@ use serde_json::Value;
 fn load(name: &str) -> Vec<Value> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("{key} missing in {v}"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
 }
 
 #[test]
@@ -47,7 +53,11 @@ fn methods_json() {
                 // Fetch §dom-request: a no-cors request's method must be CORS-safelisted.
                 let allowed = v["allowed_in_no_cors"].as_bool().unwrap();
                 let method = parse_method(m).unwrap();
-                assert_eq!(is_cors_safelisted_method(method.as_str().as_bytes()), allowed, "{v}");
+                assert_eq!(
+                    is_cors_safelisted_method(method.as_str().as_bytes()),
+                    allowed,
+                    "{v}"
+                );
             }
             "preflight" => {
                 // Fetch §cors-preflight-fetch: needed when the (normalized) method is not a

@@ -22,7 +22,11 @@ fn load(name: &str) -> Vec<Value> {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn byte_string(s: &str) -> Option<Vec<u8>> {
@@ -47,7 +51,11 @@ fn run(file: &str) -> (usize, usize, usize) {
         // The essence is the serialization up to the first `;` (names and values hold no `;`
         // outside quotes, and type/subtype never do).
         if let (Some(m), Some(o)) = (&parsed, output) {
-            assert_eq!(m.essence(), o.split(';').next().unwrap(), "{file} (essence): {v}");
+            assert_eq!(
+                m.essence(),
+                o.split(';').next().unwrap(),
+                "{file} (essence): {v}"
+            );
         }
         // Bytes variant.
         if let Some(bytes) = byte_string(input) {
