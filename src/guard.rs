@@ -28,8 +28,8 @@ pub enum Guard {
     None,
 }
 
-/// Why a `Headers` operation throws a `TypeError` (Fetch §headers-validate step 1-2,
-/// §dom-headers-get step 1).
+/// Fetch §headers-validate steps 1-2 and §dom-headers-get step 1: why a `Headers` operation
+/// throws a `TypeError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum HeadersError {
     /// The name is not a header name (an RFC 9110 token; Fetch §header-name).
@@ -61,12 +61,12 @@ pub struct GuardedHeaders {
     list: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// The `Headers` of a `no-cors` request: [`GuardedHeaders`] with [`Guard::RequestNoCors`]
-/// (create one with [`GuardedHeaders::no_cors`]).
+/// Fetch §dom-request (mode `no-cors`): the `Headers` of a `no-cors` request, i.e.
+/// [`GuardedHeaders`] with [`Guard::RequestNoCors`] (create one with [`GuardedHeaders::no_cors`]).
 pub type NoCorsHeaders = GuardedHeaders;
 
 impl GuardedHeaders {
-    /// An empty header list with `guard`.
+    /// Fetch §concept-headers: an empty header list with `guard`.
     pub fn new(guard: Guard) -> Self {
         GuardedHeaders {
             guard,
@@ -74,8 +74,8 @@ impl GuardedHeaders {
         }
     }
 
-    /// An empty header list with the `request-no-cors` guard (Fetch §dom-request: a `no-cors`
-    /// request's headers).
+    /// Fetch §dom-request: an empty header list with the `request-no-cors` guard, as a `no-cors`
+    /// request's headers start.
     pub fn no_cors() -> Self {
         Self::new(Guard::RequestNoCors)
     }
@@ -90,12 +90,12 @@ impl GuardedHeaders {
         self.list.iter().map(|(n, v)| (n.as_slice(), v.as_slice()))
     }
 
-    /// The number of headers in the list.
+    /// Fetch §concept-header-list: the number of headers in the list.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
-    /// Whether the list is empty.
+    /// Fetch §concept-header-list: whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use crate::header::is_token;
 
-/// Why a byte sequence cannot be a request's method (the `Request` constructor, Fetch
-/// §dom-request steps "If init["method"] exists").
+/// Fetch §dom-request ("If init["method"] exists"): why a byte sequence cannot be a request's
+/// method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MethodError {
     /// The bytes do not match the RFC 9110 `method` (= `token`) production (Fetch §concept-method);

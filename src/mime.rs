@@ -11,8 +11,8 @@ use std::fmt;
 
 use crate::header::{is_http_whitespace, is_tchar};
 
-/// A MIME type record (MIME Sniffing §mime-type): a lowercase type and subtype and an ordered map
-/// of parameters (first occurrence of a name wins).
+/// MIME Sniffing §mime-type: a MIME type record, with a lowercase type and subtype and an ordered
+/// map of parameters (the first occurrence of a name wins).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mime {
     type_: String,
@@ -20,7 +20,7 @@ pub struct Mime {
     parameters: Vec<(String, String)>,
 }
 
-/// Why a string is not a MIME type (MIME Sniffing §parsing-a-mime-type). Parameters never make
+/// MIME Sniffing §parsing-a-mime-type: why a string is not a MIME type. Parameters never make
 /// parsing fail: a malformed parameter is skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MimeError {

@@ -3,7 +3,7 @@
 
 use crate::header::is_http_tab_or_space;
 
-/// Why a `Range` value is not a single byte range (Fetch §simple-range-header-value).
+/// Fetch §simple-range-header-value: why a `Range` value is not a single byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RangeError {
     /// Step 2: the value does not start with `bytes` (byte for byte; `BYTES` fails too).

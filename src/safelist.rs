@@ -8,7 +8,7 @@
 use crate::mime::{Mime, MimeError};
 use crate::range::{parse_single_range, RangeError};
 
-/// Why a header is not a CORS-safelisted request-header (Fetch §cors-safelisted-request-header).
+/// Fetch §cors-safelisted-request-header: why a header is not a CORS-safelisted request-header.
 /// Each variant names the step of the algorithm that returned false.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotSafelisted {
