@@ -167,8 +167,8 @@ pub fn is_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool {
 
 /// Fetch §cors-unsafe-request-header-names: the names of the headers that are not
 /// CORS-safelisted, plus every safelisted name once the safelisted values total more than 1024
-/// bytes, as a byte-lowercased, deduplicated, byte-sorted list (names that are not UTF-8, which
-/// no header name is, are converted lossily).
+/// bytes, as a byte-lowercased, deduplicated, byte-sorted list. Header names are tokens (ASCII);
+/// bytes that are not UTF-8, which no header name contains, are converted lossily after sorting.
 ///
 /// ```
 /// use corsgate::safelist::cors_unsafe_request_header_names as unsafe_names;
