@@ -3,4 +3,10 @@
 use crate::error::NetworkError;
 use crate::request::CredentialsMode;
 use http::HeaderMap;
-pub fn cors_check(headers: &HeaderMap, origin: &[u8], credentials: CredentialsMode) -> Result<(), NetworkError> { todo!() }
+pub fn cors_check(
+    headers: &HeaderMap,
+    origin: &[u8],
+    credentials: CredentialsMode,
+) -> Result<(), NetworkError> {
+    todo!()
+}

@@ -2,4 +2,10 @@
 #![allow(missing_docs, unused)]
 use crate::request::{CredentialsMode, ResponseTainting};
 use http::HeaderMap;
-pub fn visible_header_names(headers: &HeaderMap, tainting: ResponseTainting, credentials: CredentialsMode) -> Vec<String> { todo!() }
+pub fn visible_header_names(
+    headers: &HeaderMap,
+    tainting: ResponseTainting,
+    credentials: CredentialsMode,
+) -> Vec<String> {
+    todo!()
+}

@@ -123,7 +123,10 @@ pub fn check_header_value(bytes: &[u8]) -> Result<(), HeaderValueError> {
 pub fn normalize(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| !is_http_whitespace(b));
     let Some(start) = start else { return &[] };
-    let end = bytes.iter().rposition(|&b| !is_http_whitespace(b)).unwrap_or(start);
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_http_whitespace(b))
+        .unwrap_or(start);
     &bytes[start..=end]
 }
 
@@ -131,7 +134,10 @@ pub fn normalize(bytes: &[u8]) -> &[u8] {
 pub fn trim_tab_or_space(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| !is_http_tab_or_space(b));
     let Some(start) = start else { return &[] };
-    let end = bytes.iter().rposition(|&b| !is_http_tab_or_space(b)).unwrap_or(start);
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_http_tab_or_space(b))
+        .unwrap_or(start);
     &bytes[start..=end]
 }
 
@@ -225,7 +231,9 @@ pub fn parse_token_list(value: &[u8]) -> Result<Vec<&[u8]>, ListError> {
             continue;
         }
         if !is_token(item) {
-            return Err(ListError { item: item.to_vec() });
+            return Err(ListError {
+                item: item.to_vec(),
+            });
         }
         out.push(item);
     }
@@ -273,8 +281,14 @@ mod tests {
     fn split_list_keeps_quoted_commas_and_empty_items() {
         assert_eq!(split_list(b""), vec![&b""[..]]);
         assert_eq!(split_list(b"a,,b"), vec![&b"a"[..], &b""[..], &b"b"[..]]);
-        assert_eq!(split_list(b"\"a\\\",b\",c"), vec![&b"\"a\\\",b\""[..], &b"c"[..]]);
-        assert_eq!(split_list(b"\"unterminated, x"), vec![&b"\"unterminated, x"[..]]);
+        assert_eq!(
+            split_list(b"\"a\\\",b\",c"),
+            vec![&b"\"a\\\",b\""[..], &b"c"[..]]
+        );
+        assert_eq!(
+            split_list(b"\"unterminated, x"),
+            vec![&b"\"unterminated, x"[..]]
+        );
     }
 
     #[test]

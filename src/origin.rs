@@ -22,13 +22,31 @@ pub struct TupleOrigin {
 pub struct OriginHeaderError;
 
 impl Origin {
-    pub fn new_opaque() -> Origin { todo!() }
-    pub fn of_url(url: &Url) -> Origin { todo!() }
-    pub fn is_opaque(&self) -> bool { todo!() }
-    pub fn serialize(&self) -> String { todo!() }
-    pub fn parse_header(value: &[u8]) -> Result<Origin, OriginHeaderError> { todo!() }
-    pub fn same_origin(&self, other: &Origin) -> bool { todo!() }
-    pub fn same_origin_domain(&self, other: &Origin) -> bool { todo!() }
-    pub fn same_site(&self, other: &Origin) -> bool { todo!() }
-    pub fn schemelessly_same_site(&self, other: &Origin) -> bool { todo!() }
+    pub fn new_opaque() -> Origin {
+        todo!()
+    }
+    pub fn of_url(url: &Url) -> Origin {
+        todo!()
+    }
+    pub fn is_opaque(&self) -> bool {
+        todo!()
+    }
+    pub fn serialize(&self) -> String {
+        todo!()
+    }
+    pub fn parse_header(value: &[u8]) -> Result<Origin, OriginHeaderError> {
+        todo!()
+    }
+    pub fn same_origin(&self, other: &Origin) -> bool {
+        todo!()
+    }
+    pub fn same_origin_domain(&self, other: &Origin) -> bool {
+        todo!()
+    }
+    pub fn same_site(&self, other: &Origin) -> bool {
+        todo!()
+    }
+    pub fn schemelessly_same_site(&self, other: &Origin) -> bool {
+        todo!()
+    }
 }

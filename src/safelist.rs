@@ -1,14 +1,288 @@
-//! STUB (owner: rules helper). Fetch §cors-safelisted-request-header and friends.
-#![allow(missing_docs, unused)]
+//! CORS-safelisted request-headers and related header-name classes: Fetch
+//! §cors-safelisted-request-header and its neighbours
+//! (<https://fetch.spec.whatwg.org/#cors-safelisted-request-header>).
+//!
+//! Everything takes names and values as bytes (a header value may hold bytes such as 0x01 that
+//! `http::HeaderValue` refuses) and compares names byte-case-insensitively.
+
+use crate::mime::{Mime, MimeError};
+use crate::range::{parse_single_range, RangeError};
+
+/// Fetch §cors-safelisted-request-header: why a header is not a CORS-safelisted request-header.
+/// Each variant names the step of the algorithm that returned false.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("stub")]
-pub enum NotSafelisted { Stub }
-pub fn check_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> Result<(), NotSafelisted> { todo!() }
-pub fn is_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool { todo!() }
-pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool { todo!() }
-pub fn cors_unsafe_request_header_names<'a, I: IntoIterator<Item = (&'a [u8], &'a [u8])>>(headers: I) -> Vec<String> { todo!() }
-pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool { todo!() }
-pub fn is_privileged_no_cors_request_header_name(name: &[u8]) -> bool { todo!() }
-pub fn is_no_cors_safelisted_request_header_name(name: &[u8]) -> bool { todo!() }
-pub fn is_no_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool { todo!() }
-pub fn is_cors_safelisted_response_header_name(name: &[u8]) -> bool { todo!() }
+pub enum NotSafelisted {
+    /// Step 1: the value is longer than 128 bytes.
+    #[error("the value is {length} bytes long, more than 128 (Fetch #cors-safelisted-request-header step 1)")]
+    ValueTooLong {
+        /// The value's length in bytes.
+        length: usize,
+    },
+    /// Step 2, `accept`: the value holds a CORS-unsafe request-header byte.
+    #[error("`accept` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch #cors-unsafe-request-header-byte)")]
+    AcceptUnsafeByte {
+        /// The first offending byte.
+        byte: u8,
+    },
+    /// Step 2, `accept-language` / `content-language`: the value holds a byte outside
+    /// `0-9 A-Z a-z`, space, `*`, `,`, `-`, `.`, `;`, `=`.
+    #[error("language value contains the byte 0x{byte:02X}, outside 0-9 A-Z a-z SP * , - . ; = (Fetch #cors-safelisted-request-header)")]
+    LanguageByte {
+        /// The first offending byte.
+        byte: u8,
+    },
+    /// Step 2, `content-type` step 1: the value holds a CORS-unsafe request-header byte.
+    #[error("`content-type` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch #cors-unsafe-request-header-byte)")]
+    ContentTypeUnsafeByte {
+        /// The first offending byte.
+        byte: u8,
+    },
+    /// Step 2, `content-type` step 3: the value is not a MIME type.
+    #[error("`content-type` value is not a MIME type: {0}")]
+    ContentTypeNotMime(MimeError),
+    /// Step 2, `content-type` step 4: the essence is not `application/x-www-form-urlencoded`,
+    /// `multipart/form-data` or `text/plain`.
+    #[error("`content-type` essence `{essence}` is not application/x-www-form-urlencoded, multipart/form-data or text/plain (Fetch #cors-safelisted-request-header)")]
+    ContentTypeEssence {
+        /// The parsed MIME type's essence.
+        essence: String,
+    },
+    /// Step 2, `range` step 2: the value is not a single byte range.
+    #[error("`range` value is not a single range: {0}")]
+    RangeNotSingle(RangeError),
+    /// Step 2, `range` step 3: the range has no start (`bytes=-500`).
+    #[error(
+        "`range` value has no start, e.g. `bytes=-500` (Fetch #cors-safelisted-request-header)"
+    )]
+    RangeNoStart,
+    /// Step 2, otherwise: the name is none of `accept`, `accept-language`, `content-language`,
+    /// `content-type`, `range`.
+    #[error("the header name is not one that can be CORS-safelisted (Fetch #cors-safelisted-request-header)")]
+    Name,
+}
+
+/// Fetch §cors-unsafe-request-header-byte: a byte below 0x20 other than 0x09, or one of
+/// `"():<>?@[\]{}` and 0x7F.
+///
+/// ```
+/// use corsgate::safelist::is_cors_unsafe_request_header_byte;
+/// assert!(is_cors_unsafe_request_header_byte(b'"'));
+/// assert!(is_cors_unsafe_request_header_byte(0x01));
+/// assert!(!is_cors_unsafe_request_header_byte(b'\t'));
+/// assert!(!is_cors_unsafe_request_header_byte(b';'));
+/// ```
+pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
+    (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
+}
+
+fn first_unsafe_byte(value: &[u8]) -> Option<u8> {
+    value
+        .iter()
+        .copied()
+        .find(|&b| is_cors_unsafe_request_header_byte(b))
+}
+
+/// Fetch §cors-safelisted-request-header, with the reason when the header is not one.
+///
+/// ```
+/// use corsgate::safelist::{check_cors_safelisted_request_header as check, NotSafelisted};
+/// assert_eq!(check(b"Content-Type", b"text/plain;charset=UTF-8"), Ok(()));
+/// assert_eq!(
+///     check(b"content-type", b"application/json"),
+///     Err(NotSafelisted::ContentTypeEssence { essence: "application/json".into() })
+/// );
+/// assert_eq!(check(b"range", b"bytes=-5"), Err(NotSafelisted::RangeNoStart));
+/// assert_eq!(check(b"x-custom", b"1"), Err(NotSafelisted::Name));
+/// ```
+pub fn check_cors_safelisted_request_header(
+    name: &[u8],
+    value: &[u8],
+) -> Result<(), NotSafelisted> {
+    // 1. If value's length is greater than 128, return false.
+    if value.len() > 128 {
+        return Err(NotSafelisted::ValueTooLong {
+            length: value.len(),
+        });
+    }
+    // 2. Byte-lowercase name and switch on the result.
+    let lower = name.to_ascii_lowercase();
+    match lower.as_slice() {
+        b"accept" => {
+            // If value contains a CORS-unsafe request-header byte, return false.
+            if let Some(byte) = first_unsafe_byte(value) {
+                return Err(NotSafelisted::AcceptUnsafeByte { byte });
+            }
+        }
+        b"accept-language" | b"content-language" => {
+            // If value contains a byte outside 0-9, A-Z, a-z, SP * , - . ; =, return false.
+            let allowed = |b: u8| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b);
+            if let Some(&byte) = value.iter().find(|&&b| !allowed(b)) {
+                return Err(NotSafelisted::LanguageByte { byte });
+            }
+        }
+        b"content-type" => {
+            // 1. If value contains a CORS-unsafe request-header byte, return false.
+            if let Some(byte) = first_unsafe_byte(value) {
+                return Err(NotSafelisted::ContentTypeUnsafeByte { byte });
+            }
+            // 2-3. Parse the isomorphic decoding of value as a MIME type; failure: return false.
+            let mime = Mime::parse(value).map_err(NotSafelisted::ContentTypeNotMime)?;
+            // 4. The essence must be one of the three CORS-safelisted ones.
+            let essence = mime.essence();
+            if !matches!(
+                essence.as_str(),
+                "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+            ) {
+                return Err(NotSafelisted::ContentTypeEssence { essence });
+            }
+        }
+        b"range" => {
+            // 1-2. Parse a single range header value given value and false; failure: false.
+            let (start, _end) =
+                parse_single_range(value, false).map_err(NotSafelisted::RangeNotSingle)?;
+            // 3. If rangeValue[0] is null, return false.
+            if start.is_none() {
+                return Err(NotSafelisted::RangeNoStart);
+            }
+        }
+        // Otherwise: return false.
+        _ => return Err(NotSafelisted::Name),
+    }
+    // 3. Return true.
+    Ok(())
+}
+
+/// Fetch §cors-safelisted-request-header as a predicate; see
+/// [`check_cors_safelisted_request_header`] for the reason.
+///
+/// ```
+/// use corsgate::safelist::is_cors_safelisted_request_header as safe;
+/// assert!(safe(b"Accept", b"*/*"));
+/// assert!(safe(b"range", b"bytes=0-"));
+/// assert!(!safe(b"accept-language", b"en@x"));
+/// ```
+pub fn is_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool {
+    check_cors_safelisted_request_header(name, value).is_ok()
+}
+
+/// Fetch §cors-unsafe-request-header-names: the names of the headers that are not
+/// CORS-safelisted, plus every safelisted name once the safelisted values total more than 1024
+/// bytes, as a byte-lowercased, deduplicated, byte-sorted list. Header names are tokens (ASCII);
+/// bytes that are not UTF-8, which no header name contains, are converted lossily after sorting.
+///
+/// ```
+/// use corsgate::safelist::cors_unsafe_request_header_names as unsafe_names;
+/// let headers: [(&[u8], &[u8]); 3] = [(b"X-B", b"1"), (b"Accept", b"*/*"), (b"x-a", b"2")];
+/// assert_eq!(unsafe_names(headers), vec!["x-a", "x-b"]);
+/// ```
+pub fn cors_unsafe_request_header_names<'a, I: IntoIterator<Item = (&'a [u8], &'a [u8])>>(
+    headers: I,
+) -> Vec<String> {
+    // 1. Let unsafeNames be a new list.
+    let mut unsafe_names: Vec<&[u8]> = Vec::new();
+    // 2. Let potentiallyUnsafeNames be a new list.
+    let mut potentially_unsafe: Vec<&[u8]> = Vec::new();
+    // 3. Let safelistValueSize be 0.
+    let mut safelist_value_size: usize = 0;
+    // 4. For each header of headers:
+    for (name, value) in headers {
+        if is_cors_safelisted_request_header(name, value) {
+            // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
+            potentially_unsafe.push(name);
+            safelist_value_size = safelist_value_size.saturating_add(value.len());
+        } else {
+            // 4.1. Not a CORS-safelisted request-header: append name to unsafeNames.
+            unsafe_names.push(name);
+        }
+    }
+    // 5. If safelistValueSize is greater than 1024, append every potentiallyUnsafeNames name.
+    if safelist_value_size > 1024 {
+        unsafe_names.extend(potentially_unsafe);
+    }
+    // 6. Convert header names to a sorted-lowercase set.
+    sorted_lowercase_set(unsafe_names)
+}
+
+/// Fetch §convert-header-names-to-a-sorted-lowercase-set.
+fn sorted_lowercase_set<'a>(names: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
+    let mut set: Vec<Vec<u8>> = names.into_iter().map(<[u8]>::to_ascii_lowercase).collect();
+    // Sort with "byte less than", then drop duplicates (an ordered set).
+    set.sort();
+    set.dedup();
+    set.into_iter()
+        .map(|n| String::from_utf8_lossy(&n).into_owned())
+        .collect()
+}
+
+/// Fetch §cors-non-wildcard-request-header-name: `Authorization`, byte-case-insensitive.
+///
+/// ```
+/// assert!(corsgate::safelist::is_cors_non_wildcard_request_header_name(b"authorization"));
+/// ```
+pub fn is_cors_non_wildcard_request_header_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"authorization")
+}
+
+/// Fetch §privileged-no-cors-request-header-name: `Range`, byte-case-insensitive.
+///
+/// ```
+/// assert!(corsgate::safelist::is_privileged_no_cors_request_header_name(b"RANGE"));
+/// ```
+pub fn is_privileged_no_cors_request_header_name(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"range")
+}
+
+/// Fetch §no-cors-safelisted-request-header-name: `Accept`, `Accept-Language`,
+/// `Content-Language` or `Content-Type`, byte-case-insensitive.
+///
+/// ```
+/// assert!(corsgate::safelist::is_no_cors_safelisted_request_header_name(b"content-TYPE"));
+/// assert!(!corsgate::safelist::is_no_cors_safelisted_request_header_name(b"range"));
+/// ```
+pub fn is_no_cors_safelisted_request_header_name(name: &[u8]) -> bool {
+    [
+        &b"accept"[..],
+        b"accept-language",
+        b"content-language",
+        b"content-type",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Fetch §no-cors-safelisted-request-header: a no-CORS-safelisted request-header name whose
+/// header is a CORS-safelisted request-header.
+///
+/// ```
+/// use corsgate::safelist::is_no_cors_safelisted_request_header as ok;
+/// assert!(ok(b"Accept", b"text/html"));
+/// assert!(!ok(b"Range", b"bytes=0-"));
+/// ```
+pub fn is_no_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool {
+    // 1. If name is not a no-CORS-safelisted request-header name, return false.
+    // 2. Return whether (name, value) is a CORS-safelisted request-header.
+    is_no_cors_safelisted_request_header_name(name)
+        && is_cors_safelisted_request_header(name, value)
+}
+
+/// Fetch §cors-safelisted-response-header-name (the fixed part; the exposed-names list is applied
+/// by the caller): `Cache-Control`, `Content-Language`, `Content-Length`, `Content-Type`,
+/// `Expires`, `Last-Modified` or `Pragma`, byte-case-insensitive.
+///
+/// ```
+/// assert!(corsgate::safelist::is_cors_safelisted_response_header_name(b"content-length"));
+/// assert!(!corsgate::safelist::is_cors_safelisted_response_header_name(b"Set-Cookie"));
+/// ```
+pub fn is_cors_safelisted_response_header_name(name: &[u8]) -> bool {
+    [
+        &b"cache-control"[..],
+        b"content-language",
+        b"content-length",
+        b"content-type",
+        b"expires",
+        b"last-modified",
+        b"pragma",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
