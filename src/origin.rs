@@ -421,7 +421,9 @@ fn registrable_domain_of(domain: &str) -> Option<String> {
     //    None exactly then.
     // 2.-5. The PSL algorithm's registrable domain, keeping a trailing dot (psl keeps it).
     let found = psl::domain(domain.as_bytes())?;
-    std::str::from_utf8(found.as_bytes()).ok().map(str::to_owned)
+    std::str::from_utf8(found.as_bytes())
+        .ok()
+        .map(str::to_owned)
 }
 
 #[cfg(not(feature = "psl"))]
