@@ -272,25 +272,43 @@ fn origin_header_after_redirects() {
 
 #[test]
 fn redirect_taint_levels() {
+    // Same site whether or not the Public Suffix List is compiled in: equal hosts.
     let o = header("https://a.example.com");
-    let same = [
-        url("https://a.example.com/1"),
-        url("https://a.example.com/2"),
-    ];
-    assert_eq!(redirect_taint(&o, &same), RedirectTaint::SameOrigin);
-    // Through a cross-origin URL and back: the hop back leaves a URL not same origin with the
-    // request's origin.
-    let bounce = [url("https://b.example.com/"), url("https://a.example.com/")];
-    assert_eq!(redirect_taint(&o, &bounce), RedirectTaint::SameSite);
-    let away = [url("https://a.example.com/"), url("https://b.example.com/")];
-    assert_eq!(redirect_taint(&o, &away), RedirectTaint::SameOrigin);
-    // Step 4.2 compares with the request's origin too: a hop away from a URL that is same site
-    // with the request's origin is at most same-site.
-    let hop = [url("https://b.example.com/"), url("https://c.example.org/")];
-    assert_eq!(redirect_taint(&o, &hop), RedirectTaint::SameSite);
+    let a = |path: &str| url(&format!("https://a.example.com{path}"));
+    let a2 = |path: &str| url(&format!("https://a.example.com:8443{path}"));
+    assert_eq!(
+        redirect_taint(&o, &[a("/1"), a("/2")]),
+        RedirectTaint::SameOrigin
+    );
+    // Away from the request's origin: lastURL is same origin with the request's origin.
+    assert_eq!(
+        redirect_taint(&o, &[a("/"), a2("/")]),
+        RedirectTaint::SameOrigin
+    );
+    // Through another origin and back: lastURL is same origin with neither.
+    assert_eq!(
+        redirect_taint(&o, &[a2("/"), a("/")]),
+        RedirectTaint::SameSite
+    );
+    // Step 4.2 also compares with the request's origin: a hop away from a URL that is same
+    // site with the request's origin is at most same-site.
+    let other = url("https://c.example.org/");
+    assert_eq!(
+        redirect_taint(&o, &[a2("/"), other.clone()]),
+        RedirectTaint::SameSite
+    );
     let cross = [url("https://b.example.org/"), url("https://c.example.net/")];
     assert_eq!(redirect_taint(&o, &cross), RedirectTaint::CrossSite);
+    assert_eq!(redirect_taint(&o, &[other]), RedirectTaint::SameOrigin);
     assert_eq!(redirect_taint(&o, &[]), RedirectTaint::SameOrigin);
+    // Registrable domains matter with the PSL: b.example.com is same site with a.example.com.
+    let sub = [url("https://b.example.com/"), a("/")];
+    let want = if cfg!(feature = "psl") {
+        RedirectTaint::SameSite
+    } else {
+        RedirectTaint::CrossSite
+    };
+    assert_eq!(redirect_taint(&o, &sub), want);
 }
 
 #[test]
@@ -673,8 +691,12 @@ fn same_origin_domain_with_domains() {
 fn same_site_and_schemelessly_same_site() {
     let pairs: &[(&str, &str, bool, bool)] = &[
         // (A, B, same site, schemelessly same site)
-        ("https://a.example.com", "https://b.example.com", true, true),
-        ("https://a.example.com", "http://b.example.com", false, true),
+        (
+            "https://a.example.com",
+            "http://a.example.com:8080",
+            false,
+            true,
+        ),
         (
             "https://example.com",
             "https://example.com:8443",
@@ -689,6 +711,8 @@ fn same_site_and_schemelessly_same_site() {
     ];
     #[cfg(feature = "psl")]
     let psl_pairs: &[(&str, &str, bool, bool)] = &[
+        ("https://a.example.com", "https://b.example.com", true, true),
+        ("https://a.example.com", "http://b.example.com", false, true),
         ("https://a.github.io", "https://b.github.io", false, false),
         ("https://x.a.github.io", "https://a.github.io", true, true),
         ("https://github.io", "https://github.io:8443", true, true),
@@ -705,8 +729,28 @@ fn same_site_and_schemelessly_same_site() {
         ("https://a.localhost", "https://b.localhost", false, false),
         ("https://x.b.localhost", "https://y.b.localhost", true, true),
     ];
+    // Without the PSL every registrable domain is null: only equal hosts are same site.
     #[cfg(not(feature = "psl"))]
-    let psl_pairs: &[(&str, &str, bool, bool)] = &[];
+    let psl_pairs: &[(&str, &str, bool, bool)] = &[
+        (
+            "https://a.example.com",
+            "https://b.example.com",
+            false,
+            false,
+        ),
+        (
+            "https://a.example.com",
+            "http://b.example.com",
+            false,
+            false,
+        ),
+        (
+            "https://a.github.io",
+            "https://a.github.io:8443",
+            true,
+            true,
+        ),
+    ];
     for (a, b, site, schemeless) in pairs.iter().chain(psl_pairs) {
         let (oa, ob) = (header(a), header(b));
         assert_eq!(oa.same_site(&ob), *site, "{a} same site {b}");
