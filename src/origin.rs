@@ -757,10 +757,6 @@ fn parse_origin_or_null(value: &[u8]) -> Result<Origin, OriginHeaderError> {
     if value.eq_ignore_ascii_case(b"null") {
         return Err(E::Uppercase);
     }
-    // Every part of a serialization is lowercase (scheme, domain, IPv6 hex digits).
-    if value.iter().any(u8::is_ascii_uppercase) {
-        return Err(E::Uppercase);
-    }
     // serialized-origin = serialized-scheme "://" serialized-host [ ":" serialized-port ]
     let sep = value
         .windows(3)
@@ -768,10 +764,14 @@ fn parse_origin_or_null(value: &[u8]) -> Result<Origin, OriginHeaderError> {
         .ok_or(E::MissingSchemeSeparator)?;
     let (scheme, rest) = value.split_at(sep);
     let authority = rest.get(3..).unwrap_or_default();
+    // Schemes and hosts (domains, IPv6 hex digits) serialize in lowercase.
+    if scheme.iter().any(u8::is_ascii_uppercase) {
+        return Err(E::Uppercase);
+    }
     if !is_serialized_scheme(scheme) {
         return Err(E::BadScheme);
     }
-    // The ABNF checks guarantee ASCII from here on, but stay total.
+    // serialized-scheme is ASCII, so this cannot fail; stay total anyway.
     let scheme = std::str::from_utf8(scheme).map_err(|_| E::BadScheme)?;
     if authority
         .iter()
@@ -798,6 +798,9 @@ fn parse_origin_or_null(value: &[u8]) -> Result<Origin, OriginHeaderError> {
     };
     if host_bytes.is_empty() {
         return Err(E::EmptyHost);
+    }
+    if host_bytes.iter().any(u8::is_ascii_uppercase) {
+        return Err(E::Uppercase);
     }
     let host_str = std::str::from_utf8(host_bytes).map_err(|_| E::BadHost)?;
     if host_bytes.first() != Some(&b'[') && !is_serialized_domain(host_bytes) {
