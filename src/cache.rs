@@ -110,11 +110,48 @@ const F_LIVE: u8 = 4;
 /// The flags that are part of an entry's identity.
 const F_KEY: u8 = F_CRED | F_HEADER;
 
+/// Names up to this many bytes are stored inline in the entry (no allocation).
+const INLINE: usize = 22;
+
+/// A method or header name: inline when short (almost every real one), boxed otherwise.
+#[derive(Debug)]
+enum Name {
+    Inline(u8, [u8; INLINE]),
+    Heap(Box<[u8]>),
+}
+
+impl Name {
+    fn new(bytes: &[u8]) -> Name {
+        let mut buf = [0u8; INLINE];
+        match buf.get_mut(..bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                Name::Inline(bytes.len() as u8, buf)
+            }
+            None => Name::Heap(bytes.into()),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Name::Inline(len, buf) => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Name::Heap(b) => b,
+        }
+    }
+
+    fn make_ascii_lowercase(&mut self) {
+        match self {
+            Name::Inline(_, buf) => buf.make_ascii_lowercase(),
+            Name::Heap(b) => b.make_ascii_lowercase(),
+        }
+    }
+}
+
 /// One cache entry; the partition key, origin and URL live in its group.
 #[derive(Debug)]
 struct Entry {
     /// The method (byte-exact) or header name (lowercased), or `*`.
-    name: Box<[u8]>,
+    name: Name,
     /// Time stored or refreshed + max-age.
     expiry: Instant,
     lru_prev: u32,
@@ -133,7 +170,7 @@ struct Group {
     partition: PartitionKey,
     /// Origin bytes followed by URL bytes.
     data: Box<[u8]>,
-    origin_len: usize,
+    origin_len: u32,
     head: u32,
     count: u32,
     hash: u32,
@@ -141,10 +178,10 @@ struct Group {
 
 impl Group {
     fn origin(&self) -> &[u8] {
-        self.data.get(..self.origin_len).unwrap_or_default()
+        self.data.get(..self.origin_len as usize).unwrap_or_default()
     }
     fn url(&self) -> &[u8] {
-        self.data.get(self.origin_len..).unwrap_or_default()
+        self.data.get(self.origin_len as usize..).unwrap_or_default()
     }
     fn cost(&self) -> usize {
         group_cost(self.partition.as_bytes().len(), self.data.len())
@@ -505,15 +542,19 @@ impl PreflightCache {
         }
         // Steps 7.13 / 7.15: create a new cache entry. The probes above removed any expired entry
         // with this exact (group, credentials, kind, name), so the new one is unique.
-        let stored: Box<[u8]> = if header { name.to_ascii_lowercase().into() } else { name.into() };
+        let mut stored = Name::new(name);
+        if header {
+            stored.make_ascii_lowercase();
+        }
         let ghash = self.group_hash(key);
         let existing = self.find_group(key, ghash);
-        let entry_cost = ENTRY_OVERHEAD.saturating_add(stored.len());
+        let entry_cost = ENTRY_OVERHEAD.saturating_add(stored.as_bytes().len());
         // Refuse what could not stay even if everything else were evicted (its group's bytes are
         // counted whether or not the group exists yet), so the loop in `enforce_bounds` never
         // evicts the entry it was called for.
         let with_group = group_cost(key.partition.as_bytes().len(), key.origin.len().saturating_add(key.url.len()));
         if self.config.max_entries == 0
+            || u32::try_from(key.origin.len()).is_err()
             || entry_cost.saturating_add(with_group) > self.config.max_bytes
             || (self.entries.len() >= (NIL as usize) - 1 && self.free_entries.is_empty())
             || (self.groups.len() >= (NIL as usize) - 1 && self.free_groups.is_empty())
@@ -525,7 +566,7 @@ impl PreflightCache {
             None => self.new_group(key, ghash),
         };
         let flags = F_LIVE | if include { F_CRED } else { 0 } | if header { F_HEADER } else { 0 };
-        let hash = self.entry_hash(g, flags & F_KEY, &stored, header);
+        let hash = self.entry_hash(g, flags & F_KEY, stored.as_bytes(), header);
         let entry = Entry {
             name: stored,
             expiry,
@@ -580,7 +621,7 @@ impl PreflightCache {
                 e.hash == hash
                     && e.group == g
                     && e.flags & F_KEY == key_flags
-                    && if header { e.name.eq_ignore_ascii_case(name) } else { *e.name == *name }
+                    && if header { e.name.as_bytes().eq_ignore_ascii_case(name) } else { e.name.as_bytes() == name }
             })
         })?;
         if self.entries.get(i as usize).is_some_and(|e| now < e.expiry) {
@@ -662,7 +703,7 @@ impl PreflightCache {
         let group = Group {
             partition: key.partition.clone(),
             data: data.into_boxed_slice(),
-            origin_len: key.origin.len(),
+            origin_len: key.origin.len() as u32,
             head: NIL,
             count: 0,
             hash,
@@ -691,7 +732,7 @@ impl PreflightCache {
 
     fn remove_entry(&mut self, i: u32) {
         let Some(e) = self.entries.get(i as usize).filter(|e| e.flags & F_LIVE != 0) else { return };
-        let (hash, g, gp, gn, cost) = (e.hash, e.group, e.grp_prev, e.grp_next, ENTRY_OVERHEAD + e.name.len());
+        let (hash, g, gp, gn, cost) = (e.hash, e.group, e.grp_prev, e.grp_next, ENTRY_OVERHEAD + e.name.as_bytes().len());
         let entries = &self.entries;
         self.entry_table.remove(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
         self.heap_remove(i);
@@ -712,7 +753,7 @@ impl PreflightCache {
             group_empty = gr.count == 0;
         }
         if let Some(e) = self.entries.get_mut(i as usize) {
-            e.name = Box::default();
+            e.name = Name::Inline(0, [0; INLINE]);
             e.flags = 0;
         }
         self.free_entries.push(i);
