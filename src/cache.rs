@@ -82,7 +82,10 @@ pub struct CacheConfig {
 impl Default for CacheConfig {
     /// 4096 entries and 4 MiB, the bounds of `Policy::spec()`.
     fn default() -> Self {
-        CacheConfig { max_entries: 4096, max_bytes: 4 << 20 }
+        CacheConfig {
+            max_entries: 4096,
+            max_bytes: 4 << 20,
+        }
     }
 }
 
@@ -178,10 +181,14 @@ struct Group {
 
 impl Group {
     fn origin(&self) -> &[u8] {
-        self.data.get(..self.origin_len as usize).unwrap_or_default()
+        self.data
+            .get(..self.origin_len as usize)
+            .unwrap_or_default()
     }
     fn url(&self) -> &[u8] {
-        self.data.get(self.origin_len as usize..).unwrap_or_default()
+        self.data
+            .get(self.origin_len as usize..)
+            .unwrap_or_default()
     }
     fn cost(&self) -> usize {
         group_cost(self.partition.as_bytes().len(), self.data.len())
@@ -189,7 +196,9 @@ impl Group {
 }
 
 fn group_cost(partition_len: usize, data_len: usize) -> usize {
-    GROUP_OVERHEAD.saturating_add(partition_len).saturating_add(data_len)
+    GROUP_OVERHEAD
+        .saturating_add(partition_len)
+        .saturating_add(data_len)
 }
 
 /// An open-addressing hash table of slab indices (linear probing, backward-shift deletion).
@@ -242,7 +251,9 @@ impl Table {
     }
 
     fn remove(&mut self, hash: u32, idx: u32, hash_of: impl Fn(u32) -> u32) {
-        let Some(mask) = self.slots.len().checked_sub(1) else { return };
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            return;
+        };
         let mut hole = hash as usize & mask;
         loop {
             match self.slots.get(hole) {
@@ -371,13 +382,27 @@ impl PreflightCache {
     ///
     /// A new entry with a zero `max_age` is not stored (it would never match). An entry too large
     /// for the byte bound on its own is refused; see the module docs for eviction.
-    pub fn insert_method(&mut self, now: Instant, key: CacheKey<'_>, include: bool, method: &[u8], max_age: Duration) {
+    pub fn insert_method(
+        &mut self,
+        now: Instant,
+        key: CacheKey<'_>,
+        include: bool,
+        method: &[u8],
+        max_age: Duration,
+    ) {
         self.insert(now, key, include, method, false, false, max_age);
     }
 
     /// Fetch §cors-preflight-fetch-0 steps 7.14–7.15: [`PreflightCache::insert_header_with`] with the
     /// standard's rule that a `*` entry never stands for `Authorization`.
-    pub fn insert_header(&mut self, now: Instant, key: CacheKey<'_>, include: bool, name: &[u8], max_age: Duration) {
+    pub fn insert_header(
+        &mut self,
+        now: Instant,
+        key: CacheKey<'_>,
+        include: bool,
+        name: &[u8],
+        max_age: Duration,
+    ) {
         self.insert(now, key, include, name, true, false, max_age);
     }
 
@@ -395,19 +420,39 @@ impl PreflightCache {
         max_age: Duration,
         wildcard_covers_authorization: bool,
     ) {
-        self.insert(now, key, include, name, true, wildcard_covers_authorization, max_age);
+        self.insert(
+            now,
+            key,
+            include,
+            name,
+            true,
+            wildcard_covers_authorization,
+            max_age,
+        );
     }
 
     /// Fetch §concept-cache-match-method: whether a live entry for `key` whose credentials fit
     /// `include` (§concept-cache-match) has method `method` (byte-exact) or `*`. A hit makes the
     /// entry most recently used; expired entries probed on the way are removed.
-    pub fn method_match(&mut self, now: Instant, key: CacheKey<'_>, include: bool, method: &[u8]) -> bool {
+    pub fn method_match(
+        &mut self,
+        now: Instant,
+        key: CacheKey<'_>,
+        include: bool,
+        method: &[u8],
+    ) -> bool {
         self.find_match(now, key, include, method, false, false, None)
     }
 
     /// Fetch §concept-cache-match-header: [`PreflightCache::header_match_with`] as the standard
     /// has it (`*` never covers `Authorization`).
-    pub fn header_match(&mut self, now: Instant, key: CacheKey<'_>, include: bool, name: &[u8]) -> bool {
+    pub fn header_match(
+        &mut self,
+        now: Instant,
+        key: CacheKey<'_>,
+        include: bool,
+        name: &[u8],
+    ) -> bool {
         self.find_match(now, key, include, name, true, false, None)
     }
 
@@ -424,14 +469,24 @@ impl PreflightCache {
         name: &[u8],
         wildcard_covers_authorization: bool,
     ) -> bool {
-        self.find_match(now, key, include, name, true, wildcard_covers_authorization, None)
+        self.find_match(
+            now,
+            key,
+            include,
+            name,
+            true,
+            wildcard_covers_authorization,
+            None,
+        )
     }
 
     /// Fetch §concept-cache-clear: remove every entry whose partition key, byte-serialized origin
     /// and URL are `key`'s (whatever its credentials, method or header name).
     pub fn clear(&mut self, key: CacheKey<'_>) {
         let hash = self.group_hash(key);
-        let Some(g) = self.find_group(key, hash) else { return };
+        let Some(g) = self.find_group(key, hash) else {
+            return;
+        };
         while let Some(head) = self.group(g).map(|gr| gr.head).filter(|&h| h != NIL) {
             self.remove_entry(head);
         }
@@ -442,7 +497,11 @@ impl PreflightCache {
     pub fn purge_expired(&mut self, now: Instant) -> usize {
         let mut n = 0;
         while let Some(&top) = self.heap.first() {
-            if self.entries.get(top as usize).is_some_and(|e| e.expiry <= now) {
+            if self
+                .entries
+                .get(top as usize)
+                .is_some_and(|e| e.expiry <= now)
+            {
                 self.remove_entry(top);
                 n += 1;
             } else {
@@ -491,7 +550,9 @@ impl PreflightCache {
         refresh: Option<Instant>,
     ) -> bool {
         let hash = self.group_hash(key);
-        let Some(g) = self.find_group(key, hash) else { return false };
+        let Some(g) = self.find_group(key, hash) else {
+            return false;
+        };
         let kind = if header { F_HEADER } else { 0 };
         // §concept-cache-match: entry's credentials is true, or it is false and the request's
         // credentials mode is not "include".
@@ -499,12 +560,16 @@ impl PreflightCache {
         // §concept-cache-match-method: method is `method` or `*`.
         // §concept-cache-match-header: header name matches case-insensitively, or is `*` and the
         // name is not a CORS non-wildcard request-header name.
-        let wildcard_ok = !header || wildcard_covers_authorization || !is_non_wildcard_header_name(name);
+        let wildcard_ok =
+            !header || wildcard_covers_authorization || !is_non_wildcard_header_name(name);
         let mut found = false;
         for &cred in creds {
-            let names: [Option<&[u8]>; 2] = [Some(name), if wildcard_ok { Some(b"*") } else { None }];
+            let names: [Option<&[u8]>; 2] =
+                [Some(name), if wildcard_ok { Some(b"*") } else { None }];
             for n in names.into_iter().flatten() {
-                let Some(i) = self.probe(now, g, cred | kind, n, header) else { continue };
+                let Some(i) = self.probe(now, g, cred | kind, n, header) else {
+                    continue;
+                };
                 self.lru_touch(i);
                 match refresh {
                     None => return true,
@@ -534,7 +599,15 @@ impl PreflightCache {
     ) {
         let expiry = add_saturating(now, max_age);
         // Steps 7.12 / 7.14: a match exists → set its max-age (here: its expiry, counted from now).
-        if self.find_match(now, key, include, name, header, wildcard_covers_authorization, Some(expiry)) {
+        if self.find_match(
+            now,
+            key,
+            include,
+            name,
+            header,
+            wildcard_covers_authorization,
+            Some(expiry),
+        ) {
             return;
         }
         if max_age.is_zero() {
@@ -552,7 +625,10 @@ impl PreflightCache {
         // Refuse what could not stay even if everything else were evicted (its group's bytes are
         // counted whether or not the group exists yet), so the loop in `enforce_bounds` never
         // evicts the entry it was called for.
-        let with_group = group_cost(key.partition.as_bytes().len(), key.origin.len().saturating_add(key.url.len()));
+        let with_group = group_cost(
+            key.partition.as_bytes().len(),
+            key.origin.len().saturating_add(key.url.len()),
+        );
         if self.config.max_entries == 0
             || u32::try_from(key.origin.len()).is_err()
             || entry_cost.saturating_add(with_group) > self.config.max_bytes
@@ -592,7 +668,8 @@ impl PreflightCache {
             }
         };
         let entries = &self.entries;
-        self.entry_table.insert(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
+        self.entry_table
+            .insert(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
         self.heap_push(i);
         self.lru_push_front(i);
         // Link into the group's entry list.
@@ -613,7 +690,14 @@ impl PreflightCache {
     }
 
     /// The live entry with exactly this identity; an expired one is removed and not returned.
-    fn probe(&mut self, now: Instant, g: u32, key_flags: u8, name: &[u8], header: bool) -> Option<u32> {
+    fn probe(
+        &mut self,
+        now: Instant,
+        g: u32,
+        key_flags: u8,
+        name: &[u8],
+        header: bool,
+    ) -> Option<u32> {
         let hash = self.entry_hash(g, key_flags, name, header);
         let entries = &self.entries;
         let i = self.entry_table.find(hash, |v| {
@@ -621,7 +705,11 @@ impl PreflightCache {
                 e.hash == hash
                     && e.group == g
                     && e.flags & F_KEY == key_flags
-                    && if header { e.name.as_bytes().eq_ignore_ascii_case(name) } else { e.name.as_bytes() == name }
+                    && if header {
+                        e.name.as_bytes().eq_ignore_ascii_case(name)
+                    } else {
+                        e.name.as_bytes() == name
+                    }
             })
         })?;
         if self.entries.get(i as usize).is_some_and(|e| now < e.expiry) {
@@ -687,12 +775,15 @@ impl PreflightCache {
     fn find_group(&self, key: CacheKey<'_>, hash: u32) -> Option<u32> {
         let groups = &self.groups;
         self.group_table.find(hash, |g| {
-            groups.get(g as usize).and_then(Option::as_ref).is_some_and(|gr| {
-                gr.hash == hash
-                    && gr.partition.as_bytes() == key.partition.as_bytes()
-                    && gr.origin() == key.origin
-                    && gr.url() == key.url.as_bytes()
-            })
+            groups
+                .get(g as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|gr| {
+                    gr.hash == hash
+                        && gr.partition.as_bytes() == key.partition.as_bytes()
+                        && gr.origin() == key.origin
+                        && gr.url() == key.url.as_bytes()
+                })
         })
     }
 
@@ -722,8 +813,12 @@ impl PreflightCache {
             }
         };
         let groups = &self.groups;
-        self.group_table
-            .insert(hash, g, |v| groups.get(v as usize).and_then(Option::as_ref).map_or(0, |gr| gr.hash));
+        self.group_table.insert(hash, g, |v| {
+            groups
+                .get(v as usize)
+                .and_then(Option::as_ref)
+                .map_or(0, |gr| gr.hash)
+        });
         self.group_count += 1;
         g
     }
@@ -731,10 +826,23 @@ impl PreflightCache {
     // ----- removal -----
 
     fn remove_entry(&mut self, i: u32) {
-        let Some(e) = self.entries.get(i as usize).filter(|e| e.flags & F_LIVE != 0) else { return };
-        let (hash, g, gp, gn, cost) = (e.hash, e.group, e.grp_prev, e.grp_next, ENTRY_OVERHEAD + e.name.as_bytes().len());
+        let Some(e) = self
+            .entries
+            .get(i as usize)
+            .filter(|e| e.flags & F_LIVE != 0)
+        else {
+            return;
+        };
+        let (hash, g, gp, gn, cost) = (
+            e.hash,
+            e.group,
+            e.grp_prev,
+            e.grp_next,
+            ENTRY_OVERHEAD + e.name.as_bytes().len(),
+        );
         let entries = &self.entries;
-        self.entry_table.remove(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
+        self.entry_table
+            .remove(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
         self.heap_remove(i);
         self.lru_unlink(i);
         // Unlink from the group's entry list.
@@ -765,10 +873,16 @@ impl PreflightCache {
     }
 
     fn remove_group(&mut self, g: u32) {
-        let Some(gr) = self.groups.get_mut(g as usize).and_then(Option::take) else { return };
+        let Some(gr) = self.groups.get_mut(g as usize).and_then(Option::take) else {
+            return;
+        };
         let groups = &self.groups;
-        self.group_table
-            .remove(gr.hash, g, |v| groups.get(v as usize).and_then(Option::as_ref).map_or(0, |x| x.hash));
+        self.group_table.remove(gr.hash, g, |v| {
+            groups
+                .get(v as usize)
+                .and_then(Option::as_ref)
+                .map_or(0, |x| x.hash)
+        });
         self.bytes = self.bytes.saturating_sub(gr.cost());
         self.free_groups.push(g);
         self.group_count -= 1;
@@ -790,7 +904,9 @@ impl PreflightCache {
     }
 
     fn lru_unlink(&mut self, i: u32) {
-        let Some(e) = self.entries.get(i as usize) else { return };
+        let Some(e) = self.entries.get(i as usize) else {
+            return;
+        };
         let (p, n) = (e.lru_prev, e.lru_next);
         match self.entries.get_mut(p as usize) {
             Some(pe) => pe.lru_next = n,
@@ -873,8 +989,12 @@ impl PreflightCache {
     }
 
     fn heap_remove(&mut self, i: u32) {
-        let Some(pos) = self.entries.get(i as usize).map(|e| e.heap_pos as usize) else { return };
-        let Some(last) = self.heap.len().checked_sub(1) else { return };
+        let Some(pos) = self.entries.get(i as usize).map(|e| e.heap_pos as usize) else {
+            return;
+        };
+        let Some(last) = self.heap.len().checked_sub(1) else {
+            return;
+        };
         self.heap_swap(pos, last);
         self.heap.pop();
         if pos < self.heap.len() {

@@ -8,14 +8,21 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-const BIG: CacheConfig = CacheConfig { max_entries: usize::MAX, max_bytes: usize::MAX };
+const BIG: CacheConfig = CacheConfig {
+    max_entries: usize::MAX,
+    max_bytes: usize::MAX,
+};
 
 fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
 fn key<'a>(p: &'a PartitionKey, origin: &'a str, url: &'a str) -> CacheKey<'a> {
-    CacheKey { partition: p, origin: origin.as_bytes(), url }
+    CacheKey {
+        partition: p,
+        origin: origin.as_bytes(),
+        url,
+    }
 }
 
 fn group_bytes(p: &PartitionKey, origin: &str, url: &str) -> usize {
@@ -33,13 +40,19 @@ fn create_then_update_keeps_one_entry_and_refreshes_expiry() {
     // Step 7.12: a method cache entry match exists → its max-age is set, no new entry.
     c.insert_method(t0 + secs(4), k, false, b"PUT", secs(5));
     assert_eq!(c.len(), 1);
-    assert!(c.method_match(t0 + secs(8), k, false, b"PUT"), "refresh counts from the update");
+    assert!(
+        c.method_match(t0 + secs(8), k, false, b"PUT"),
+        "refresh counts from the update"
+    );
     assert!(!c.method_match(t0 + secs(9), k, false, b"PUT"));
     // Methods are byte-exact.
     c.insert_method(t0 + secs(10), k, false, b"PUT", secs(5));
     assert!(!c.method_match(t0 + secs(10), k, false, b"put"));
     assert!(!c.method_match(t0 + secs(10), k, false, b"PATCH"));
-    assert_eq!(c.bytes(), group_bytes(&p, "https://a.example", "https://b.example/x") + ENTRY_OVERHEAD + 3);
+    assert_eq!(
+        c.bytes(),
+        group_bytes(&p, "https://a.example", "https://b.example/x") + ENTRY_OVERHEAD + 3
+    );
 }
 
 #[test]
@@ -65,7 +78,10 @@ fn credentials_match_both_ways() {
     assert!(c.header_match(t0, k, false, b"x-a"));
     c.insert_header(t0 + secs(3), k, false, b"x-a", secs(5));
     assert_eq!(c.len(), 1);
-    assert!(c.header_match(t0 + secs(7), k, true, b"X-A"), "the credentials-true entry was refreshed");
+    assert!(
+        c.header_match(t0 + secs(7), k, true, b"X-A"),
+        "the credentials-true entry was refreshed"
+    );
 }
 
 #[test]
@@ -77,7 +93,10 @@ fn wildcard_method_entry() {
     c.insert_method(t0, k, false, b"*", secs(5));
     assert!(c.method_match(t0, k, false, b"DELETE"));
     assert!(c.method_match(t0, k, false, b"anything"));
-    assert!(!c.method_match(t0, k, true, b"DELETE"), "credentials false entry");
+    assert!(
+        !c.method_match(t0, k, true, b"DELETE"),
+        "credentials false entry"
+    );
     // A later PUT insert updates the `*` entry (it is a method cache entry match for PUT).
     c.insert_method(t0, k, false, b"PUT", secs(5));
     assert_eq!(c.len(), 1);
@@ -98,7 +117,10 @@ fn header_names_case_insensitive_and_wildcard_never_authorization() {
     assert!(!c.header_match(t0, k, false, b"Authorization"));
     assert!(!c.header_match(t0, k, false, b"AUTHORIZATION"));
     assert!(!c.header_match_with(t0, k, false, b"authorization", false));
-    assert!(c.header_match_with(t0, k, false, b"authorization", true), "engine knob");
+    assert!(
+        c.header_match_with(t0, k, false, b"authorization", true),
+        "engine knob"
+    );
     // Inserting Authorization: `*` is not a match, so a new entry is created ...
     c.insert_header(t0, k, false, b"Authorization", secs(5));
     assert_eq!(c.len(), 3);
@@ -113,7 +135,10 @@ fn header_names_case_insensitive_and_wildcard_never_authorization() {
     c.insert_header(t0, k, false, b"authorization", secs(5));
     assert!(c.header_match(t0, k, false, b"Authorization"));
     // Stored lowercased: bytes count the name once.
-    assert_eq!(c.bytes(), group_bytes(&p, "https://a.example", "https://b.example/x") + ENTRY_OVERHEAD + 13);
+    assert_eq!(
+        c.bytes(),
+        group_bytes(&p, "https://a.example", "https://b.example/x") + ENTRY_OVERHEAD + 13
+    );
 }
 
 #[test]
@@ -135,13 +160,44 @@ fn key_parts_all_matter() {
     let p1 = PartitionKey::new("https://top.example");
     let p2 = PartitionKey::new("https://other-top.example");
     let mut c = PreflightCache::new(BIG);
-    c.insert_method(t0, key(&p1, "https://a.example", "https://b.example/x"), false, b"PUT", secs(5));
-    assert!(c.method_match(t0, key(&p1, "https://a.example", "https://b.example/x"), false, b"PUT"));
-    assert!(!c.method_match(t0, key(&p2, "https://a.example", "https://b.example/x"), false, b"PUT"));
-    assert!(!c.method_match(t0, key(&p1, "https://c.example", "https://b.example/x"), false, b"PUT"));
-    assert!(!c.method_match(t0, key(&p1, "https://a.example", "https://b.example/y"), false, b"PUT"));
+    c.insert_method(
+        t0,
+        key(&p1, "https://a.example", "https://b.example/x"),
+        false,
+        b"PUT",
+        secs(5),
+    );
+    assert!(c.method_match(
+        t0,
+        key(&p1, "https://a.example", "https://b.example/x"),
+        false,
+        b"PUT"
+    ));
+    assert!(!c.method_match(
+        t0,
+        key(&p2, "https://a.example", "https://b.example/x"),
+        false,
+        b"PUT"
+    ));
+    assert!(!c.method_match(
+        t0,
+        key(&p1, "https://c.example", "https://b.example/x"),
+        false,
+        b"PUT"
+    ));
+    assert!(!c.method_match(
+        t0,
+        key(&p1, "https://a.example", "https://b.example/y"),
+        false,
+        b"PUT"
+    ));
     // Origin/URL boundary: the concatenation is the same, the pair is not.
-    assert!(!c.method_match(t0, key(&p1, "https://a.examplehttps://b", ".example/x"), false, b"PUT"));
+    assert!(!c.method_match(
+        t0,
+        key(&p1, "https://a.examplehttps://b", ".example/x"),
+        false,
+        b"PUT"
+    ));
     assert_eq!(c.group_count(), 1);
 }
 
@@ -181,7 +237,10 @@ fn expiry_uses_the_callers_clock() {
     c.insert_method(t0, k, false, b"PUT", secs(5));
     c.insert_method(t0, k, false, b"PATCH", secs(10));
     assert!(c.method_match(t0 + Duration::from_millis(4999), k, false, b"PUT"));
-    assert!(!c.method_match(t0 + secs(5), k, false, b"PUT"), "alive while now < stored + max-age");
+    assert!(
+        !c.method_match(t0 + secs(5), k, false, b"PUT"),
+        "alive while now < stored + max-age"
+    );
     assert_eq!(c.len(), 1, "the probed expired entry is removed");
     assert_eq!(c.purge_expired(t0 + secs(9)), 0);
     assert_eq!(c.purge_expired(t0 + secs(10)), 1);
@@ -207,7 +266,10 @@ fn entry_bound_evicts_least_recently_used() {
     let t0 = Instant::now();
     let p = PartitionKey::default();
     let urls = ["u0", "u1", "u2", "u3", "u4"];
-    let mut c = PreflightCache::new(CacheConfig { max_entries: 3, max_bytes: usize::MAX });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: 3,
+        max_bytes: usize::MAX,
+    });
     for u in &urls[..3] {
         c.insert_method(t0, key(&p, "o", u), false, b"PUT", secs(60));
     }
@@ -235,13 +297,19 @@ fn byte_bound_counts_groups_once_and_evicts() {
     let g = group_bytes(&p, "o", "u0");
     let e = ENTRY_OVERHEAD + 3;
     // Room for one group with two 3-byte entries, not three.
-    let mut c = PreflightCache::new(CacheConfig { max_entries: usize::MAX, max_bytes: g + 2 * e });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: usize::MAX,
+        max_bytes: g + 2 * e,
+    });
     c.insert_method(t0, key(&p, "o", "u0"), false, b"PUT", secs(60));
     c.insert_method(t0, key(&p, "o", "u0"), false, b"GET", secs(60));
     assert_eq!(c.bytes(), g + 2 * e);
     c.insert_method(t0, key(&p, "o", "u0"), false, b"DEL", secs(60));
     assert_eq!((c.len(), c.bytes()), (2, g + 2 * e));
-    assert!(!c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"), "LRU evicted");
+    assert!(
+        !c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"),
+        "LRU evicted"
+    );
     // A new group needs its own bytes: everything of u0 goes.
     c.insert_method(t0, key(&p, "o", "u1"), false, b"PUT", secs(60));
     assert_eq!((c.len(), c.group_count(), c.bytes()), (1, 1, g + e));
@@ -251,7 +319,10 @@ fn byte_bound_counts_groups_once_and_evicts() {
 fn expired_entries_are_evicted_before_lru() {
     let t0 = Instant::now();
     let p = PartitionKey::default();
-    let mut c = PreflightCache::new(CacheConfig { max_entries: 3, max_bytes: usize::MAX });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: 3,
+        max_bytes: usize::MAX,
+    });
     c.insert_method(t0, key(&p, "o", "a"), false, b"PUT", secs(100));
     c.insert_method(t0, key(&p, "o", "b"), false, b"PUT", secs(1));
     c.insert_method(t0, key(&p, "o", "c"), false, b"PUT", secs(100));
@@ -270,7 +341,10 @@ fn expired_entries_are_evicted_before_lru() {
 fn zero_entry_bound_stores_nothing() {
     let t0 = Instant::now();
     let p = PartitionKey::default();
-    let mut c = PreflightCache::new(CacheConfig { max_entries: 0, max_bytes: usize::MAX });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: 0,
+        max_bytes: usize::MAX,
+    });
     c.insert_method(t0, key(&p, "o", "u"), false, b"PUT", secs(5));
     assert!(c.is_empty());
     assert!(!c.method_match(t0, key(&p, "o", "u"), false, b"PUT"));
@@ -281,7 +355,10 @@ fn million_inserts_under_a_64k_byte_bound() {
     let t0 = Instant::now();
     let p = PartitionKey::new("https://top.example");
     let max_bytes = 64 << 10;
-    let mut c = PreflightCache::new(CacheConfig { max_entries: usize::MAX, max_bytes });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: usize::MAX,
+        max_bytes,
+    });
     let mut url = String::new();
     for i in 0..1_000_000u32 {
         url.clear();
@@ -290,7 +367,13 @@ fn million_inserts_under_a_64k_byte_bound() {
         let k = key(&p, "https://a.example", &url);
         let now = t0 + Duration::from_millis(u64::from(i));
         if i % 2 == 0 {
-            c.insert_method(now, k, i % 3 == 0, &i.to_be_bytes(), secs(1 + u64::from(i % 7)));
+            c.insert_method(
+                now,
+                k,
+                i % 3 == 0,
+                &i.to_be_bytes(),
+                secs(1 + u64::from(i % 7)),
+            );
         } else {
             c.insert_header(now, k, false, &i.to_le_bytes(), secs(3));
         }
@@ -311,13 +394,29 @@ fn million_entries_stay_findable() {
     let n = 1_000_000u32;
     for i in 0..n {
         let url = format!("https://b.example/{}", i % 1000);
-        c.insert_header(t0, key(&p, "https://a.example", &url), false, format!("x-{i}").as_bytes(), secs(60));
+        c.insert_header(
+            t0,
+            key(&p, "https://a.example", &url),
+            false,
+            format!("x-{i}").as_bytes(),
+            secs(60),
+        );
     }
     assert_eq!((c.len(), c.group_count()), (n as usize, 1000));
     for i in (0..n).step_by(997) {
         let url = format!("https://b.example/{}", i % 1000);
-        assert!(c.header_match(t0, key(&p, "https://a.example", &url), false, format!("X-{i}").as_bytes()));
-        assert!(!c.header_match(t0, key(&p, "https://a.example", &url), false, format!("x-{}", i + 1).as_bytes()));
+        assert!(c.header_match(
+            t0,
+            key(&p, "https://a.example", &url),
+            false,
+            format!("X-{i}").as_bytes()
+        ));
+        assert!(!c.header_match(
+            t0,
+            key(&p, "https://a.example", &url),
+            false,
+            format!("x-{}", i + 1).as_bytes()
+        ));
     }
     c.clear(key(&p, "https://a.example", "https://b.example/7"));
     assert_eq!((c.len(), c.group_count()), (n as usize - 1000, 999));
@@ -331,16 +430,26 @@ fn hostile_sizes_never_exceed_the_byte_bound() {
     let p = PartitionKey::default();
     let huge = vec![b'a'; 1 << 20];
     let huge_url = "u".repeat(1 << 20);
-    let mut c = PreflightCache::new(CacheConfig { max_entries: 100, max_bytes: 64 << 10 });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: 100,
+        max_bytes: 64 << 10,
+    });
     c.insert_method(t0, key(&p, "o", "small"), false, b"PUT", secs(5));
     let before = c.bytes();
     c.insert_header(t0, key(&p, "o", "small"), false, &huge, secs(5));
     c.insert_method(t0, key(&p, "o", "small"), false, &huge, secs(5));
     c.insert_method(t0, key(&p, "o", &huge_url), false, b"PUT", secs(5));
-    assert_eq!((c.len(), c.bytes()), (1, before), "refused, and nothing evicted for it");
+    assert_eq!(
+        (c.len(), c.bytes()),
+        (1, before),
+        "refused, and nothing evicted for it"
+    );
     assert!(!c.header_match(t0, key(&p, "o", "small"), false, &huge));
     // With room, it is stored and accounted.
-    let mut c = PreflightCache::new(CacheConfig { max_entries: 100, max_bytes: 2 << 20 });
+    let mut c = PreflightCache::new(CacheConfig {
+        max_entries: 100,
+        max_bytes: 2 << 20,
+    });
     c.insert_header(t0, key(&p, "o", "small"), false, &huge, secs(5));
     assert!(c.header_match(t0, key(&p, "o", "small"), false, &huge.to_ascii_uppercase()));
     assert!(c.bytes() > 1 << 20 && c.bytes() <= 2 << 20);
@@ -361,10 +470,21 @@ struct ModelEntry {
 struct Model(Vec<ModelEntry>);
 
 impl Model {
-    fn matches(e: &ModelEntry, now: Instant, k: &(Vec<u8>, Vec<u8>, String), include: bool) -> bool {
+    fn matches(
+        e: &ModelEntry,
+        now: Instant,
+        k: &(Vec<u8>, Vec<u8>, String),
+        include: bool,
+    ) -> bool {
         now < e.expiry && e.key == *k && (e.credentials || !include)
     }
-    fn method_idx(&self, now: Instant, k: &(Vec<u8>, Vec<u8>, String), include: bool, m: &[u8]) -> Vec<usize> {
+    fn method_idx(
+        &self,
+        now: Instant,
+        k: &(Vec<u8>, Vec<u8>, String),
+        include: bool,
+        m: &[u8],
+    ) -> Vec<usize> {
         (0..self.0.len())
             .filter(|&i| {
                 let e = &self.0[i];
@@ -373,7 +493,14 @@ impl Model {
             })
             .collect()
     }
-    fn header_idx(&self, now: Instant, k: &(Vec<u8>, Vec<u8>, String), include: bool, n: &[u8], knob: bool) -> Vec<usize> {
+    fn header_idx(
+        &self,
+        now: Instant,
+        k: &(Vec<u8>, Vec<u8>, String),
+        include: bool,
+        n: &[u8],
+        knob: bool,
+    ) -> Vec<usize> {
         (0..self.0.len())
             .filter(|&i| {
                 let e = &self.0[i];
@@ -389,26 +516,74 @@ impl Model {
 
 #[derive(Debug, Clone)]
 enum Op {
-    InsertMethod { k: usize, include: bool, m: usize, age: u64 },
-    InsertHeader { k: usize, include: bool, h: usize, age: u64, knob: bool },
-    MatchMethod { k: usize, include: bool, m: usize },
-    MatchHeader { k: usize, include: bool, h: usize, knob: bool },
-    Clear { k: usize },
-    Advance { ms: u64 },
+    InsertMethod {
+        k: usize,
+        include: bool,
+        m: usize,
+        age: u64,
+    },
+    InsertHeader {
+        k: usize,
+        include: bool,
+        h: usize,
+        age: u64,
+        knob: bool,
+    },
+    MatchMethod {
+        k: usize,
+        include: bool,
+        m: usize,
+    },
+    MatchHeader {
+        k: usize,
+        include: bool,
+        h: usize,
+        knob: bool,
+    },
+    Clear {
+        k: usize,
+    },
+    Advance {
+        ms: u64,
+    },
 }
 
 const METHODS: [&[u8]; 4] = [b"GET", b"PUT", b"put", b"*"];
-const HEADERS: [&[u8]; 6] = [b"x-a", b"X-A", b"authorization", b"Authorization", b"*", b"x-b"];
+const HEADERS: [&[u8]; 6] = [
+    b"x-a",
+    b"X-A",
+    b"authorization",
+    b"Authorization",
+    b"*",
+    b"x-b",
+];
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         (0..8usize, any::<bool>(), 0..4usize, 0..4u64)
             .prop_map(|(k, include, m, age)| Op::InsertMethod { k, include, m, age }),
-        (0..8usize, any::<bool>(), 0..6usize, 0..4u64, any::<bool>())
-            .prop_map(|(k, include, h, age, knob)| Op::InsertHeader { k, include, h, age, knob }),
-        (0..8usize, any::<bool>(), 0..4usize).prop_map(|(k, include, m)| Op::MatchMethod { k, include, m }),
-        (0..8usize, any::<bool>(), 0..6usize, any::<bool>())
-            .prop_map(|(k, include, h, knob)| Op::MatchHeader { k, include, h, knob }),
+        (0..8usize, any::<bool>(), 0..6usize, 0..4u64, any::<bool>()).prop_map(
+            |(k, include, h, age, knob)| Op::InsertHeader {
+                k,
+                include,
+                h,
+                age,
+                knob
+            }
+        ),
+        (0..8usize, any::<bool>(), 0..4usize).prop_map(|(k, include, m)| Op::MatchMethod {
+            k,
+            include,
+            m
+        }),
+        (0..8usize, any::<bool>(), 0..6usize, any::<bool>()).prop_map(|(k, include, h, knob)| {
+            Op::MatchHeader {
+                k,
+                include,
+                h,
+                knob,
+            }
+        }),
         (0..8usize).prop_map(|k| Op::Clear { k }),
         (0..2500u64).prop_map(|ms| Op::Advance { ms }),
     ]
@@ -575,8 +750,18 @@ fn chromium_preflight_cache_vectors() {
             // see CHROMIUM_DIVERGENCES).
             for f in step.as_object().unwrap().keys() {
                 assert!(
-                    ["op", "origin", "url", "nik", "expected", "seconds", "method", "netlog_status", "target_ip_address_space"]
-                        .contains(&f.as_str()),
+                    [
+                        "op",
+                        "origin",
+                        "url",
+                        "nik",
+                        "expected",
+                        "seconds",
+                        "method",
+                        "netlog_status",
+                        "target_ip_address_space"
+                    ]
+                    .contains(&f.as_str()),
                     "{name} step {i}: unmapped field {f}"
                 );
             }
@@ -587,9 +772,19 @@ fn chromium_preflight_cache_vectors() {
                     // allowed method and header name (Fetch §cors-preflight-fetch-0 7.12–7.15).
                     let origin = names.origin(step["origin"].as_str().unwrap());
                     let part = names.partition(step["nik"].as_str().unwrap());
-                    let k = CacheKey { partition: &part, origin: &origin, url: step["url"].as_str().unwrap() };
+                    let k = CacheKey {
+                        partition: &part,
+                        origin: &origin,
+                        url: step["url"].as_str().unwrap(),
+                    };
                     let include = field(step, entry, "credentials_mode") == "include";
-                    let age = secs(field(step, entry, "max_age").as_str().unwrap().parse().unwrap());
+                    let age = secs(
+                        field(step, entry, "max_age")
+                            .as_str()
+                            .unwrap()
+                            .parse()
+                            .unwrap(),
+                    );
                     let methods = field(step, entry, "allow_methods").as_str().unwrap_or("");
                     for m in parse_token_list(methods.as_bytes()).unwrap() {
                         cache.insert_method(now, k, include, m, age);
@@ -603,7 +798,11 @@ fn chromium_preflight_cache_vectors() {
                 "check" => {
                     let origin = names.origin(step["origin"].as_str().unwrap());
                     let part = names.partition(step["nik"].as_str().unwrap());
-                    let k = CacheKey { partition: &part, origin: &origin, url: step["url"].as_str().unwrap() };
+                    let k = CacheKey {
+                        partition: &part,
+                        origin: &origin,
+                        url: step["url"].as_str().unwrap(),
+                    };
                     let include = field(step, check, "credentials_mode") == "include";
                     let method = field(step, check, "method").as_str().unwrap();
                     let mut hit = cache.method_match(now, k, include, method.as_bytes());
@@ -628,7 +827,12 @@ fn chromium_preflight_cache_vectors() {
     }
     assert_eq!(vectors.len(), 5, "vector count");
     assert_eq!(steps_run, 47, "step count");
-    let expected: Vec<(String, usize)> =
-        CHROMIUM_DIVERGENCES.iter().map(|&(n, i, _)| (n.to_string(), i)).collect();
-    assert_eq!(diverged, expected, "steps that disagree with Chromium (expected divergences: {CHROMIUM_DIVERGENCES:#?})");
+    let expected: Vec<(String, usize)> = CHROMIUM_DIVERGENCES
+        .iter()
+        .map(|&(n, i, _)| (n.to_string(), i))
+        .collect();
+    assert_eq!(
+        diverged, expected,
+        "steps that disagree with Chromium (expected divergences: {CHROMIUM_DIVERGENCES:#?})"
+    );
 }
