@@ -836,3 +836,10 @@ fn chromium_preflight_cache_vectors() {
         "steps that disagree with Chromium (expected divergences: {CHROMIUM_DIVERGENCES:#?})"
     );
 }
+
+#[test]
+fn cache_is_send_and_sync() {
+    fn check<T: Send + Sync>(_: &T) {}
+    check(&PreflightCache::new(CacheConfig::default()));
+    assert!(format!("{:?}", PreflightCache::new(CacheConfig::default())).contains("len: 0"));
+}
