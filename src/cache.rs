@@ -555,8 +555,9 @@ impl PreflightCache {
         };
         let kind = if header { F_HEADER } else { 0 };
         // §concept-cache-match: entry's credentials is true, or it is false and the request's
-        // credentials mode is not "include".
-        let creds: &[u8] = if include { &[F_CRED] } else { &[F_CRED, 0] };
+        // credentials mode is not "include". (A non-include request probes credentials-false
+        // entries first: those are the ones its own preflights create.)
+        let creds: &[u8] = if include { &[F_CRED] } else { &[0, F_CRED] };
         // §concept-cache-match-method: method is `method` or `*`.
         // §concept-cache-match-header: header name matches case-insensitively, or is `*` and the
         // name is not a CORS non-wildcard request-header name.
