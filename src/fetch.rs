@@ -15,9 +15,10 @@ use url::Url;
 use crate::cache::{CacheKey, PreflightCache};
 use crate::classify::{classify, Branch, HopView, PreflightReasons};
 use crate::error::NetworkError;
-use crate::origin::Origin;
+use crate::guard::{Guard, GuardedHeaders};
+use crate::origin::{Origin, RedirectTaint};
 use crate::policy::Policy;
-use crate::redirect::{self, RedirectTaint};
+use crate::redirect;
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
 use crate::{check, expose, forbidden, method, preflight, safelist};
 
@@ -299,30 +300,34 @@ impl Fetch {
         }
         // The Headers guards (§concept-headers-append): `request` ignores forbidden request-headers;
         // `request-no-cors` also ignores what would not leave a no-CORS-safelisted value.
-        let mut headers = HeaderMap::new();
+        let guard = if request.mode == Mode::NoCors {
+            Guard::RequestNoCors
+        } else {
+            Guard::Request
+        };
+        let mut guarded = GuardedHeaders::new(guard);
         let mut dropped = Vec::new();
         for (name, value) in request.headers.iter() {
-            let reason = if forbidden::is_forbidden_request_header(
-                name.as_str().as_bytes(),
-                value.as_bytes(),
-            ) {
-                Some(DropReason::Forbidden)
-            } else if request.mode == Mode::NoCors
-                && !no_cors_append_allowed(&headers, name, value)
-            {
-                Some(DropReason::NotNoCorsSafelisted)
-            } else {
-                None
-            };
-            match reason {
-                Some(reason) => dropped.push(DroppedHeader {
+            let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
+            // `HeaderName`/`HeaderValue` are always a valid name and value, so `append` cannot
+            // fail; `Ok(false)` is the guard ignoring the header.
+            if guarded.append(n, v) != Ok(true) {
+                let reason = if forbidden::is_forbidden_request_header(n, v) {
+                    DropReason::Forbidden
+                } else {
+                    DropReason::NotNoCorsSafelisted
+                };
+                dropped.push(DroppedHeader {
                     name: name.clone(),
                     value: value.clone(),
                     reason,
-                }),
-                None => {
-                    headers.append(name.clone(), value.clone());
-                }
+                });
+            }
+        }
+        let mut headers = HeaderMap::new();
+        for (n, v) in guarded.iter() {
+            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n), HeaderValue::from_bytes(v)) {
+                headers.append(n, v);
             }
         }
         let mut fetch = Fetch {
@@ -385,12 +390,12 @@ impl Fetch {
 
     /// The redirect-taint of the URL list (Fetch §concept-request-tainted-origin).
     pub fn redirect_taint(&self) -> RedirectTaint {
-        redirect::redirect_taint(&self.origin, &self.url_list)
+        crate::origin::redirect_taint(&self.origin, &self.url_list)
     }
 
     /// The serialized request origin (Fetch §serializing-a-request-origin): `null` when tainted.
     pub fn serialized_origin(&self) -> String {
-        if self.redirect_taint().is_tainted() {
+        if self.redirect_taint() != RedirectTaint::SameOrigin {
             "null".to_owned()
         } else {
             self.origin.serialize()
@@ -590,7 +595,7 @@ impl Fetch {
         let mut headers = self.headers.clone();
         let origin_value = crate::origin::request_origin_header(
             &self.origin,
-            self.redirect_taint().is_tainted(),
+            self.redirect_taint() != RedirectTaint::SameOrigin,
             self.tainting,
             self.mode,
             self.method.as_str().as_bytes(),
@@ -853,17 +858,6 @@ impl Fetch {
         }
         self.state = State::Done(Err(error));
     }
-}
-
-/// Whether appending (name, value) keeps the header a no-CORS-safelisted request-header
-/// (the `request-no-cors` guard of Fetch §concept-headers-append step 3–4).
-fn no_cors_append_allowed(headers: &HeaderMap, name: &HeaderName, value: &HeaderValue) -> bool {
-    let mut combined = crate::header::get(headers, name).unwrap_or_default();
-    if !combined.is_empty() {
-        combined.extend_from_slice(b", ");
-    }
-    combined.extend_from_slice(value.as_bytes());
-    safelist::is_no_cors_safelisted_request_header(name.as_str().as_bytes(), &combined)
 }
 
 /// The request-target for `http::Request` (absolute form: scheme, authority, path and query).

@@ -1,6 +1,6 @@
-//! Redirect rules: redirect statuses, the location URL, credentials in URLs, the method rewrite,
-//! and the redirect-taint of a URL list (Fetch §http-redirect-fetch, §concept-response-location-url,
-//! §concept-request-tainted-origin).
+//! Redirect rules: redirect statuses, the location URL, credentials in URLs and the method rewrite
+//! (Fetch §http-redirect-fetch, §concept-response-location-url). The redirect-taint of a URL list
+//! lives with origins ([`crate::origin::redirect_taint`]).
 //!
 //! Pure functions; the [`crate::fetch`] state machine applies them in the order of
 //! HTTP-redirect fetch.
@@ -8,7 +8,6 @@
 use http::{HeaderMap, Method};
 use url::Url;
 
-use crate::origin::Origin;
 
 /// Fetch §redirect-status: 301, 302, 303, 307 or 308.
 pub fn is_redirect_status(status: u16) -> bool {
@@ -104,54 +103,4 @@ pub fn rewrites_to_get(status: u16, method: &Method) -> bool {
         303 => method != Method::GET && method != Method::HEAD,
         _ => false,
     }
-}
-
-/// The redirect-taint of a request (Fetch §concept-request-tainted-origin).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum RedirectTaint {
-    /// No hop left the request's origin in a way that taints it.
-    SameOrigin,
-    /// A hop went cross-origin but stayed same site.
-    SameSite,
-    /// A hop went cross-site.
-    CrossSite,
-}
-
-impl RedirectTaint {
-    /// Whether "serializing a request origin" yields `null` (any taint but same-origin).
-    pub fn is_tainted(self) -> bool {
-        self != RedirectTaint::SameOrigin
-    }
-}
-
-/// Fetch §concept-request-tainted-origin over the request's origin and URL list.
-///
-/// ```
-/// use corsgate::origin::Origin;
-/// use corsgate::redirect::{redirect_taint, RedirectTaint};
-/// let a = |s: &str| -> url::Url { s.parse().unwrap() };
-/// let page = Origin::of_url(&a("https://app.example/"));
-/// let list = [a("https://api.other/r1"), a("https://third.example/r2")];
-/// assert_eq!(redirect_taint(&page, &list), RedirectTaint::CrossSite);
-/// let list = [a("https://app.example/r1"), a("https://api.other/r2")];
-/// assert_eq!(redirect_taint(&page, &list), RedirectTaint::SameOrigin);
-/// ```
-pub fn redirect_taint(origin: &Origin, url_list: &[Url]) -> RedirectTaint {
-    let mut taint = RedirectTaint::SameOrigin;
-    let mut last: Option<Origin> = None;
-    for url in url_list {
-        let current = Origin::of_url(url);
-        if let Some(last) = &last {
-            // Step 4.2: the hop leaves the last site and the request's origin is not that site.
-            if !current.same_site(last) && !origin.same_site(last) {
-                return RedirectTaint::CrossSite;
-            }
-            // Step 4.3: likewise for origins.
-            if !current.same_origin(last) && !origin.same_origin(last) {
-                taint = RedirectTaint::SameSite;
-            }
-        }
-        last = Some(current);
-    }
-    taint
 }
