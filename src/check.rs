@@ -80,7 +80,10 @@ pub fn cors_check_values(
 
     // Step 2: if origin is null (absent), return failure. Null is not `null`.
     let Some(allow_origin) = allow_origin else {
-        return Err(NetworkError::MissingAllowOrigin { stage, origin: origin_string() });
+        return Err(NetworkError::MissingAllowOrigin {
+            stage,
+            origin: origin_string(),
+        });
     };
     let allow_origin = header::normalize(allow_origin);
 
@@ -92,8 +95,14 @@ pub fn cors_check_values(
     // Step 4: the byte-serialized request origin must be origin, byte for byte.
     if allow_origin != origin {
         return Err(if allow_origin == b"*" {
-            NetworkError::WildcardOriginWithCredentials { stage, origin: origin_string() }
-        } else if allow_origin.iter().any(|&b| b == b',' || header::is_http_tab_or_space(b)) {
+            NetworkError::WildcardOriginWithCredentials {
+                stage,
+                origin: origin_string(),
+            }
+        } else if allow_origin
+            .iter()
+            .any(|&b| b == b',' || header::is_http_tab_or_space(b))
+        {
             // A serialized origin never holds a comma, space or tab: this is a list of values
             // (two header lines combine as `a, b`).
             NetworkError::MultipleAllowOrigin {
@@ -118,7 +127,10 @@ pub fn cors_check_values(
     // Steps 6–8: `Access-Control-Allow-Credentials` must be exactly `true`.
     match allow_credentials.map(header::normalize) {
         Some(b"true") => Ok(()),
-        got => Err(NetworkError::AllowCredentialsNotTrue { stage, got: got.map(<[u8]>::to_vec) }),
+        got => Err(NetworkError::AllowCredentialsNotTrue {
+            stage,
+            got: got.map(<[u8]>::to_vec),
+        }),
     }
 }
 
@@ -140,11 +152,17 @@ mod tests {
         assert_eq!(cors_check_values(r, Some(o), Some(b"true"), o, inc), Ok(()));
         assert_eq!(
             cors_check_values(r, Some(o), Some(b"True"), o, inc),
-            Err(NetworkError::AllowCredentialsNotTrue { stage: r, got: Some(b"True".to_vec()) })
+            Err(NetworkError::AllowCredentialsNotTrue {
+                stage: r,
+                got: Some(b"True".to_vec())
+            })
         );
         assert_eq!(
             cors_check_values(r, Some(o), None, o, inc),
-            Err(NetworkError::AllowCredentialsNotTrue { stage: r, got: None })
+            Err(NetworkError::AllowCredentialsNotTrue {
+                stage: r,
+                got: None
+            })
         );
         assert!(matches!(
             cors_check_values(r, Some(b"https://a.example, *"), None, o, omit),

@@ -270,9 +270,10 @@ impl NetworkError {
                 "fetch#cors-preflight-fetch-0 step 7.3"
             }
             MethodNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.5",
-            HeaderNotAllowed { non_wildcard_name: true, .. } => {
-                "fetch#cors-preflight-fetch-0 step 7.6"
-            }
+            HeaderNotAllowed {
+                non_wildcard_name: true,
+                ..
+            } => "fetch#cors-preflight-fetch-0 step 7.6",
             HeaderNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.7",
             RedirectLimit => "fetch#http-redirect-fetch step 7",
             RedirectLocationInvalid { .. } => "fetch#http-redirect-fetch step 5",
@@ -322,7 +323,9 @@ impl NetworkError {
         Some(match self {
             MissingAllowOrigin { origin, .. }
             | MultipleAllowOrigin { origin, .. }
-            | AllowOriginMismatch { expected: origin, .. } => Fix::Send(vec![acao(origin)]),
+            | AllowOriginMismatch {
+                expected: origin, ..
+            } => Fix::Send(vec![acao(origin)]),
             WildcardOriginWithCredentials { origin, .. } => Fix::Send(vec![
                 acao(origin),
                 "Access-Control-Allow-Credentials: true".to_owned(),
@@ -334,8 +337,8 @@ impl NetworkError {
                 "answer the preflight (OPTIONS) request with a 2xx status, not {status}"
             )),
             PreflightRedirect { .. } => Fix::Do(
-                "answer the preflight (OPTIONS) request at this URL with a 2xx status; \
-                 a preflight is never redirected"
+                "answer the preflight (OPTIONS) request at this URL with a 2xx status \
+                 instead of redirecting"
                     .to_owned(),
             ),
             InvalidAllowMethods { item, method } => Fix::Do(format!(
@@ -358,9 +361,10 @@ impl NetworkError {
             MethodNotAllowed { method, .. } => {
                 Fix::Send(vec![format!("Access-Control-Allow-Methods: {method}")])
             }
-            HeaderNotAllowed { missing, .. } => {
-                Fix::Send(vec![format!("Access-Control-Allow-Headers: {}", missing.join(", "))])
-            }
+            HeaderNotAllowed { missing, .. } => Fix::Send(vec![format!(
+                "Access-Control-Allow-Headers: {}",
+                missing.join(", ")
+            )]),
             RedirectLimit => Fix::Do("redirect at most 20 times".to_owned()),
             RedirectLocationInvalid { .. } => {
                 Fix::Do("send a Location header whose value parses as a URL".to_owned())
@@ -368,9 +372,9 @@ impl NetworkError {
             RedirectToNonHttpScheme { .. } => {
                 Fix::Do("redirect to an http: or https: URL".to_owned())
             }
-            RedirectUrlHasCredentials { .. } => Fix::Do(
-                "redirect to a URL without a username or password (userinfo)".to_owned(),
-            ),
+            RedirectUrlHasCredentials { .. } => {
+                Fix::Do("redirect to a URL without a username or password (userinfo)".to_owned())
+            }
             RedirectBodyNotReplayable { .. } => Fix::Do(
                 "answer with 303 (or do not redirect): the request body cannot be sent again"
                     .to_owned(),
@@ -401,7 +405,11 @@ impl NetworkError {
                 stage.response_phrase(),
                 Shown(value)
             ),
-            AllowOriginMismatch { stage, got, expected } => write!(
+            AllowOriginMismatch {
+                stage,
+                got,
+                expected,
+            } => write!(
                 f,
                 "{}'s Access-Control-Allow-Origin `{}` is not the request's origin `{}` \
                  (compared byte for byte)",
@@ -421,7 +429,10 @@ impl NetworkError {
                  credentials mode is \"include\" needs",
                 stage.response_phrase()
             ),
-            AllowCredentialsNotTrue { stage, got: Some(v) } => write!(
+            AllowCredentialsNotTrue {
+                stage,
+                got: Some(v),
+            } => write!(
                 f,
                 "{}'s Access-Control-Allow-Credentials is `{}`, not exactly `true`",
                 stage.response_phrase(),
@@ -436,7 +447,7 @@ impl NetworkError {
                 if let Some(l) = location {
                     write!(f, " to `{}`", Shown(l))?;
                 }
-                f.write_str("); a preflight is never redirected")
+                f.write_str("), and redirects are not followed for a preflight")
             }
             InvalidAllowMethods { item, .. } => write!(
                 f,
@@ -450,7 +461,11 @@ impl NetworkError {
                  name",
                 Shown(item)
             ),
-            MethodNotAllowed { method, allowed, wildcard } => {
+            MethodNotAllowed {
+                method,
+                allowed,
+                wildcard,
+            } => {
                 write!(
                     f,
                     "the preflight response does not allow method `{}` \
@@ -469,7 +484,12 @@ impl NetworkError {
                 }
                 Ok(())
             }
-            HeaderNotAllowed { name, allowed, wildcard, .. } => {
+            HeaderNotAllowed {
+                name,
+                allowed,
+                wildcard,
+                ..
+            } => {
                 write!(
                     f,
                     "the preflight response does not allow request header `{}` \

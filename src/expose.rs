@@ -65,7 +65,8 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
-    let lower = |n: &[u8]| -> String { n.iter().map(|&b| b.to_ascii_lowercase() as char).collect() };
+    let lower =
+        |n: &[u8]| -> String { n.iter().map(|&b| b.to_ascii_lowercase() as char).collect() };
     let out: BTreeSet<String> = match tainting {
         // Opaque filtered response: header list « ».
         ResponseTainting::Opaque => BTreeSet::new(),
@@ -118,7 +119,10 @@ pub fn exposed_header_names(
 
 /// Fetch §cors-safelisted-response-header-name given a CORS-exposed header-name list: one of the
 /// seven safelisted names, or a listed name that is not a forbidden response-header name.
-pub fn is_cors_safelisted_response_header_name_given(name: &[u8], exposed: &ExposedNames<'_>) -> bool {
+pub fn is_cors_safelisted_response_header_name_given(
+    name: &[u8],
+    exposed: &ExposedNames<'_>,
+) -> bool {
     if is_cors_safelisted_response_header_name(name) {
         return true;
     }
@@ -205,6 +209,8 @@ impl FilteredResponse {
 
     /// Whether a header named `name` (any case) is visible.
     pub fn is_visible(&self, name: &[u8]) -> bool {
-        self.header_names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+        self.header_names
+            .iter()
+            .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
     }
 }

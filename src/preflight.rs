@@ -59,8 +59,10 @@ pub fn build_preflight_request(
     unsafe_names: &[String],
 ) -> Result<Request<()>, PreflightBuildError> {
     // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
-    let uri: http::Uri =
-        url.as_str().parse().map_err(|_| PreflightBuildError::Url(url.as_str().to_owned()))?;
+    let uri: http::Uri = url
+        .as_str()
+        .parse()
+        .map_err(|_| PreflightBuildError::Url(url.as_str().to_owned()))?;
     let mut req = Request::new(());
     *req.method_mut() = Method::OPTIONS;
     *req.uri_mut() = uri;
@@ -74,7 +76,10 @@ pub fn build_preflight_request(
     // Step 4: headers = the CORS-unsafe request-header names.
     // Step 5: if not empty, append them separated by `,` (no space: not "combine").
     if !unsafe_names.is_empty() {
-        if let Some(bad) = unsafe_names.iter().find(|n| !header::is_token(n.as_bytes())) {
+        if let Some(bad) = unsafe_names
+            .iter()
+            .find(|n| !header::is_token(n.as_bytes()))
+        {
             return Err(PreflightBuildError::HeaderName(bad.clone()));
         }
         let value = HeaderValue::from_str(&unsafe_names.join(","))
@@ -140,7 +145,10 @@ fn is_redirect_status(status: u16) -> bool {
 
 /// Isomorphic decode of a token (ASCII only), optionally lowercased.
 fn token_string(bytes: &[u8], lower: bool) -> String {
-    bytes.iter().map(|&b| if lower { b.to_ascii_lowercase() } else { b } as char).collect()
+    bytes
+        .iter()
+        .map(|&b| if lower { b.to_ascii_lowercase() } else { b } as char)
+        .collect()
 }
 
 /// Items, unique (byte-exact, or byte-case-insensitive when `lower`), in order, as strings.
@@ -208,7 +216,12 @@ pub fn validate_preflight_response(
         return Err(NetworkError::PreflightStatusNotOk { status });
     }
     // Step 7 (condition): a CORS check for request (not the preflight: its credentials mode).
-    cors_check_at(Stage::Preflight, headers, request.origin, request.credentials)?;
+    cors_check_at(
+        Stage::Preflight,
+        headers,
+        request.origin,
+        request.credentials,
+    )?;
 
     // Step 7.1: methods = extract header list values of `Access-Control-Allow-Methods`.
     // Step 7.3: failure → network error.
@@ -237,7 +250,7 @@ pub fn validate_preflight_response(
     // Step 7.5: the method must be listed (byte for byte), be CORS-safelisted, or be covered by
     // `*` when credentials mode is not "include".
     let method_star = methods.iter().any(|m| *m == b"*");
-    if !methods.iter().any(|m| *m == request.method)
+    if !methods.contains(&request.method)
         && !is_cors_safelisted_method(request.method)
         && (include || !method_star)
     {
@@ -333,9 +346,9 @@ pub fn parse_max_age(value: &[u8]) -> MaxAge {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
         return MaxAge::Invalid;
     }
-    let n = value
-        .iter()
-        .fold(0u64, |n, &d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    let n = value.iter().fold(0u64, |n, &d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
     MaxAge::Seconds(n)
 }
 
@@ -379,9 +392,18 @@ mod tests {
         assert_eq!(parse_max_age(b"7.0"), MaxAge::Invalid);
         assert_eq!(parse_max_age(b"\xff"), MaxAge::Invalid);
         let p = Policy::spec();
-        assert_eq!(max_age_for(MaxAge::Seconds(u64::MAX), &p), Some(Duration::from_secs(7200)));
-        assert_eq!(max_age_for(MaxAge::Absent, &p), Some(Duration::from_secs(5)));
-        assert_eq!(max_age_for(MaxAge::Invalid, &p), Some(Duration::from_secs(5)));
+        assert_eq!(
+            max_age_for(MaxAge::Seconds(u64::MAX), &p),
+            Some(Duration::from_secs(7200))
+        );
+        assert_eq!(
+            max_age_for(MaxAge::Absent, &p),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            max_age_for(MaxAge::Invalid, &p),
+            Some(Duration::from_secs(5))
+        );
         let mut q = Policy::spec();
         q.invalid_max_age = InvalidMaxAge::DoNotCache;
         assert_eq!(max_age_for(MaxAge::Invalid, &q), None);

@@ -37,7 +37,9 @@ fn pairs(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
 
 /// Fetch §concept-header-list-get over raw pairs (test-side, for values `HeaderValue` rejects).
 fn get(list: &[(Vec<u8>, Vec<u8>)], name: &str) -> Option<Vec<u8>> {
-    let mut values = list.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes()));
+    let mut values = list
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes()));
     let mut out = values.next()?.1.clone();
     for (_, v) in values {
         out.extend_from_slice(b", ");
@@ -58,7 +60,10 @@ fn header_map(list: &[(Vec<u8>, Vec<u8>)]) -> Option<HeaderMap> {
 }
 
 fn credentials(v: &Value) -> CredentialsMode {
-    v.as_str().expect("credentials mode").parse().expect("credentials keyword")
+    v.as_str()
+        .expect("credentials mode")
+        .parse()
+        .expect("credentials keyword")
 }
 
 #[test]
@@ -72,8 +77,13 @@ fn wpt_cors_check_vectors() {
         let expected = t["pass"].as_bool().expect("pass");
         let acao = get(&list, "access-control-allow-origin");
         let acac = get(&list, "access-control-allow-credentials");
-        let got =
-            cors_check_values(Stage::Response, acao.as_deref(), acac.as_deref(), &origin, creds);
+        let got = cors_check_values(
+            Stage::Response,
+            acao.as_deref(),
+            acac.as_deref(),
+            &origin,
+            creds,
+        );
         assert_eq!(got.is_ok(), expected, "#{i} {}: {got:?}", t["test"]);
         if let Err(e) = &got {
             assert_eq!(e.stage(), Some(Stage::Response), "#{i}");
@@ -96,7 +106,10 @@ fn wpt_cors_check_vectors() {
     }
     assert_eq!(run, 163);
     assert_eq!(via_map + unrepresentable, 163);
-    assert!(unrepresentable > 0 && via_map > 140, "{via_map} / {unrepresentable}");
+    assert!(
+        unrepresentable > 0 && via_map > 140,
+        "{via_map} / {unrepresentable}"
+    );
 }
 
 /// Chromium error names mapped to corsgate variants. `kInvalidAllowOriginValue` (Chromium checks
@@ -133,8 +146,13 @@ fn chromium_check_access_vectors() {
         let acac = t["allow_credentials_header"].as_str().map(bytes);
         let origin = bytes(t["origin"].as_str().expect("origin"));
         let creds = credentials(&t["credentials_mode"]);
-        let got =
-            cors_check_values(Stage::Response, acao.as_deref(), acac.as_deref(), &origin, creds);
+        let got = cors_check_values(
+            Stage::Response,
+            acao.as_deref(),
+            acac.as_deref(),
+            &origin,
+            creds,
+        );
         let expected = t["expected"].as_str().expect("expected");
         run += 1;
         if expected == "ok" {
@@ -158,15 +176,23 @@ fn chromium_check_access_vectors() {
     }
     assert_eq!(run, 14);
     let expected: Vec<usize> = EXPECTED_KIND_DIVERGENCES.iter().map(|d| d.0).collect();
-    assert_eq!(diverged, expected, "divergences changed (unexpected failure or pass)");
+    assert_eq!(
+        diverged, expected,
+        "divergences changed (unexpected failure or pass)"
+    );
 }
 
 #[test]
 fn errors_name_the_stage_and_fix() {
     let mut h = HeaderMap::new();
     h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    let e = cors_check_at(Stage::Preflight, &h, b"https://app.example", CredentialsMode::Include)
-        .unwrap_err();
+    let e = cors_check_at(
+        Stage::Preflight,
+        &h,
+        b"https://app.example",
+        CredentialsMode::Include,
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "blocked: the preflight response has Access-Control-Allow-Origin `*`, which does not \

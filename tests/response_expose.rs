@@ -32,7 +32,12 @@ fn pairs(v: &Value) -> List {
     v.as_array()
         .expect("header list")
         .iter()
-        .map(|p| (bytes(p[0].as_str().expect("name")), bytes(p[1].as_str().expect("value"))))
+        .map(|p| {
+            (
+                bytes(p[0].as_str().expect("name")),
+                bytes(p[1].as_str().expect("value")),
+            )
+        })
         .collect()
 }
 
@@ -50,7 +55,10 @@ fn get(list: &List, name: &[u8]) -> Option<Vec<u8>> {
 fn header_map(list: &List) -> Option<HeaderMap> {
     let mut map = HeaderMap::new();
     for (n, v) in list {
-        map.append(HeaderName::from_bytes(n).ok()?, HeaderValue::from_bytes(v).ok()?);
+        map.append(
+            HeaderName::from_bytes(n).ok()?,
+            HeaderValue::from_bytes(v).ok()?,
+        );
     }
     Some(map)
 }
@@ -60,7 +68,10 @@ fn script_get(list: &List, credentials: CredentialsMode, name: &[u8]) -> Option<
     let aceh = get(list, b"access-control-expose-headers");
     let names = list.iter().map(|(n, _)| &n[..]);
     let visible = visible_names(names, aceh.as_deref(), ResponseTainting::Cors, credentials);
-    if !visible.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name)) {
+    if !visible
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(name))
+    {
         return None;
     }
     get(list, name)
@@ -72,14 +83,23 @@ fn wpt_cors_response_filtering() {
     let (mut run, mut checks) = (0, 0);
     for (i, t) in vectors.iter().enumerate() {
         let list = pairs(&t["response_headers"]);
-        let creds: CredentialsMode =
-            t["credentials_mode"].as_str().expect("mode").parse().expect("keyword");
+        let creds: CredentialsMode = t["credentials_mode"]
+            .as_str()
+            .expect("mode")
+            .parse()
+            .expect("keyword");
         let origin = bytes(t["request_origin"].as_str().expect("origin"));
         // Every vector is a successful CORS fetch.
         let acao = get(&list, b"access-control-allow-origin");
         let acac = get(&list, b"access-control-allow-credentials");
         assert_eq!(
-            cors_check_values(Stage::Response, acao.as_deref(), acac.as_deref(), &origin, creds),
+            cors_check_values(
+                Stage::Response,
+                acao.as_deref(),
+                acac.as_deref(),
+                &origin,
+                creds
+            ),
             Ok(()),
             "#{i}"
         );
@@ -151,8 +171,17 @@ fn wpt_access_control_expose_headers_parsing() {
         }
         let exposed = t["exposed"].as_bool().expect("exposed");
         let c = CredentialsMode::SameOrigin;
-        assert_eq!(script_get(&list, c, b"bb-8").is_some(), exposed, "#{i} {}", t["input"]);
-        assert_eq!(script_get(&list, c, b"content-language"), Some(b"mkay".to_vec()), "#{i}");
+        assert_eq!(
+            script_get(&list, c, b"bb-8").is_some(),
+            exposed,
+            "#{i} {}",
+            t["input"]
+        );
+        assert_eq!(
+            script_get(&list, c, b"content-language"),
+            Some(b"mkay".to_vec()),
+            "#{i}"
+        );
         run += 1;
     }
     assert_eq!(run, 15);
@@ -176,37 +205,73 @@ fn tainting_filters() {
         ("access-control-expose-headers", "*, Set-Cookie"),
     ]);
     let basic = visible_header_names(&h, ResponseTainting::Basic, CredentialsMode::Include);
-    assert_eq!(basic, ["access-control-expose-headers", "content-type", "x-a"]);
+    assert_eq!(
+        basic,
+        ["access-control-expose-headers", "content-type", "x-a"]
+    );
     let cors = visible_header_names(&h, ResponseTainting::Cors, CredentialsMode::Omit);
-    assert_eq!(cors, ["access-control-expose-headers", "content-type", "x-a"]);
+    assert_eq!(
+        cors,
+        ["access-control-expose-headers", "content-type", "x-a"]
+    );
     let cors = visible_header_names(&h, ResponseTainting::Cors, CredentialsMode::Include);
     assert_eq!(cors, ["content-type"]);
     assert!(visible_header_names(&h, ResponseTainting::Opaque, CredentialsMode::Omit).is_empty());
-    assert_eq!(exposed_header_names(Some(b"*"), CredentialsMode::Omit), ExposedNames::All);
+    assert_eq!(
+        exposed_header_names(Some(b"*"), CredentialsMode::Omit),
+        ExposedNames::All
+    );
     assert_eq!(
         exposed_header_names(Some(b"*"), CredentialsMode::Include),
         ExposedNames::Listed(vec![&b"*"[..]])
     );
-    assert_eq!(exposed_header_names(Some(b"a b"), CredentialsMode::Omit), ExposedNames::Listed(vec![]));
-    assert_eq!(exposed_header_names(None, CredentialsMode::Omit), ExposedNames::Listed(vec![]));
+    assert_eq!(
+        exposed_header_names(Some(b"a b"), CredentialsMode::Omit),
+        ExposedNames::Listed(vec![])
+    );
+    assert_eq!(
+        exposed_header_names(None, CredentialsMode::Omit),
+        ExposedNames::Listed(vec![])
+    );
 }
 
 #[test]
 fn filtered_response_views() {
     let url = url::Url::parse("https://b.example/r").expect("url");
     let h = map(&[("x-a", "1"), ("cache-control", "no-store")]);
-    let o = FilteredResponse::new(ResponseTainting::Opaque, 200, &h, CredentialsMode::Omit, vec![url.clone()]);
+    let o = FilteredResponse::new(
+        ResponseTainting::Opaque,
+        200,
+        &h,
+        CredentialsMode::Omit,
+        vec![url.clone()],
+    );
     assert_eq!(o, FilteredResponse::opaque());
-    assert_eq!((o.status, o.header_names.len(), o.url_list.len()), (0, 0, 0));
+    assert_eq!(
+        (o.status, o.header_names.len(), o.url_list.len()),
+        (0, 0, 0)
+    );
     let r = FilteredResponse::opaque_redirect(vec![url.clone()]);
     assert_eq!(r.response_type, ResponseType::OpaqueRedirect);
     assert_eq!((r.status, r.header_names.len()), (0, 0));
-    assert_eq!(r.url_list, [url.clone()]);
-    let c = FilteredResponse::new(ResponseTainting::Cors, 404, &h, CredentialsMode::Omit, vec![url.clone()]);
+    assert_eq!(r.url_list.as_slice(), std::slice::from_ref(&url));
+    let c = FilteredResponse::new(
+        ResponseTainting::Cors,
+        404,
+        &h,
+        CredentialsMode::Omit,
+        vec![url.clone()],
+    );
     assert_eq!(c.response_type, ResponseType::Cors);
     assert_eq!(c.status, 404);
     assert!(c.is_visible(b"Cache-Control") && !c.is_visible(b"x-a"));
-    let b = FilteredResponse::new(ResponseTainting::Basic, 200, &h, CredentialsMode::Omit, vec![url]);
+    let b = FilteredResponse::new(
+        ResponseTainting::Basic,
+        200,
+        &h,
+        CredentialsMode::Omit,
+        vec![url],
+    );
     assert_eq!(b.response_type, ResponseType::Basic);
     assert!(b.is_visible(b"X-A"));
 }
@@ -219,12 +284,21 @@ fn hostile_expose_lists() {
         let mut h = HeaderMap::new();
         h.insert("x-9999", HeaderValue::from_static("v"));
         h.insert("x-10000", HeaderValue::from_static("v"));
-        h.insert("access-control-expose-headers", HeaderValue::from_str(&value).expect("value"));
+        h.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_str(&value).expect("value"),
+        );
         h
     };
     let names = visible_header_names(&h, ResponseTainting::Cors, CredentialsMode::Omit);
     assert_eq!(names, ["x-9999"]);
     let high: Vec<u8> = (0x80..=0xFF).collect();
     let names = [&b"x-a"[..]];
-    assert!(visible_names(names, Some(&high), ResponseTainting::Cors, CredentialsMode::Omit).is_empty());
+    assert!(visible_names(
+        names,
+        Some(&high),
+        ResponseTainting::Cors,
+        CredentialsMode::Omit
+    )
+    .is_empty());
 }

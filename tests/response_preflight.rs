@@ -36,7 +36,12 @@ fn pairs(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
     v.as_array()
         .expect("header list")
         .iter()
-        .map(|p| (bytes(p[0].as_str().expect("name")), bytes(p[1].as_str().expect("value"))))
+        .map(|p| {
+            (
+                bytes(p[0].as_str().expect("name")),
+                bytes(p[1].as_str().expect("value")),
+            )
+        })
         .collect()
 }
 
@@ -51,7 +56,10 @@ fn header_map(list: &[(Vec<u8>, Vec<u8>)]) -> HeaderMap {
 }
 
 fn credentials(v: &Value) -> CredentialsMode {
-    v.as_str().unwrap_or("same-origin").parse().expect("credentials keyword")
+    v.as_str()
+        .unwrap_or("same-origin")
+        .parse()
+        .expect("credentials keyword")
 }
 
 const A: &str = "http://web-platform.test:8000";
@@ -120,18 +128,30 @@ fn wpt_preflight_response_validation() {
         let p = &t["preflight_response"];
         let preflight = if req.needs_preflight() {
             let status = p["status"].as_u64().expect("status") as u16;
-            req.validate(status, &header_map(&pairs(&p["headers"])), &policy).map(|_| ())
+            req.validate(status, &header_map(&pairs(&p["headers"])), &policy)
+                .map(|_| ())
         } else {
             Ok(())
         };
         let actual = match &t["actual_response"] {
             Value::Null => None,
-            a => Some(cors_check(&header_map(&pairs(&a["headers"])), &req.origin, req.credentials)),
+            a => Some(cors_check(
+                &header_map(&pairs(&a["headers"])),
+                &req.origin,
+                req.credentials,
+            )),
         };
         let ok = preflight.is_ok() && actual.as_ref().is_some_and(|a| a.is_ok());
-        assert_eq!(ok, expected, "#{i} {}: preflight {preflight:?} actual {actual:?}", t["test"]);
+        assert_eq!(
+            ok, expected,
+            "#{i} {}: preflight {preflight:?} actual {actual:?}",
+            t["test"]
+        );
         if t["actual_response"].is_null() {
-            assert!(preflight.is_err(), "#{i}: no actual response means the preflight failed");
+            assert!(
+                preflight.is_err(),
+                "#{i}: no actual response means the preflight failed"
+            );
         }
         run += 1;
     }
@@ -146,7 +166,10 @@ fn permissive_preflight_headers(req: &Req) -> HeaderMap {
         (b"access-control-allow-methods".to_vec(), req.method.clone()),
     ];
     if !req.unsafe_names.is_empty() {
-        list.push((b"access-control-allow-headers".to_vec(), req.unsafe_names.join(",").into()));
+        list.push((
+            b"access-control-allow-headers".to_vec(),
+            req.unsafe_names.join(",").into(),
+        ));
     }
     header_map(&list)
 }
@@ -165,7 +188,14 @@ fn xhr_status(preflight: Option<(u16, HeaderMap)>, req: &Req, status: u16, h: &H
     if cors_check(h, &req.origin, req.credentials).is_err() {
         return 0;
     }
-    FilteredResponse::new(ResponseTainting::Cors, status, h, req.credentials, Vec::new()).status
+    FilteredResponse::new(
+        ResponseTainting::Cors,
+        status,
+        h,
+        req.credentials,
+        Vec::new(),
+    )
+    .status
 }
 
 #[test]
@@ -177,7 +207,10 @@ fn wpt_preflight_status() {
     for (i, t) in vectors.iter().enumerate() {
         let kind = t["kind"].as_str().expect("kind");
         let num = |k: &str| t[k].as_u64().map(|n| n as u16);
-        let method = t["request"]["method"].as_str().or(t["method"].as_str()).unwrap_or("GET");
+        let method = t["request"]["method"]
+            .as_str()
+            .or(t["method"].as_str())
+            .unwrap_or("GET");
         let req_headers = if t["request"].is_object() {
             pairs(&t["request"]["headers"])
         } else if t["non_safelisted_header"].as_bool().unwrap_or(false)
@@ -187,25 +220,44 @@ fn wpt_preflight_status() {
         } else {
             Vec::new()
         };
-        let req = Req::new(A, method.as_bytes(), &req_headers, CredentialsMode::SameOrigin);
+        let req = Req::new(
+            A,
+            method.as_bytes(),
+            &req_headers,
+            CredentialsMode::SameOrigin,
+        );
         match kind {
             "preflight_status" => {
                 assert!(req.needs_preflight(), "#{i}");
                 let status = num("preflight_status").expect("status");
                 let h = header_map(&pairs(&t["preflight_response_headers"]));
                 let got = req.validate(status, &h, &policy);
-                assert_eq!(got.is_ok(), t["succeeds"].as_bool().expect("succeeds"), "#{i}");
+                assert_eq!(
+                    got.is_ok(),
+                    t["succeeds"].as_bool().expect("succeeds"),
+                    "#{i}"
+                );
                 match got {
-                    Err(NetworkError::PreflightRedirect { status: s, location }) => {
+                    Err(NetworkError::PreflightRedirect {
+                        status: s,
+                        location,
+                    }) => {
                         assert_eq!(s, status);
                         assert_eq!(location.is_some(), t["preflight_has_location"] == true);
                         redirects += 1;
                     }
                     Err(NetworkError::PreflightStatusNotOk { status: s }) => assert_eq!(s, status),
                     Err(e) => panic!("#{i}: unexpected {e:?}"),
-                    Ok(r) => assert_eq!(r.max_age, Some(Duration::from_secs(
-                        if h.contains_key("access-control-max-age") { 0 } else { 5 }
-                    ))),
+                    Ok(r) => assert_eq!(
+                        r.max_age,
+                        Some(Duration::from_secs(
+                            if h.contains_key("access-control-max-age") {
+                                0
+                            } else {
+                                5
+                            }
+                        ))
+                    ),
                 }
             }
             "actual_status_after_successful_preflight" => {
@@ -227,7 +279,9 @@ fn wpt_preflight_status() {
             "status_without_or_with_failed_preflight" | "status_passthrough" => {
                 // The server answers every request, the preflight included, with server_status.
                 let s = num("server_status").expect("server status");
-                let pre = req.needs_preflight().then(|| (s, permissive_preflight_headers(&req)));
+                let pre = req
+                    .needs_preflight()
+                    .then(|| (s, permissive_preflight_headers(&req)));
                 let got = xhr_status(pre, &req, s, &acao_echo(&req));
                 assert_eq!(Some(got), num("expected_xhr_status"), "#{i}");
             }
@@ -280,13 +334,24 @@ fn chromium_vector(t: &Value) -> bool {
     let req = Req::new("https://a.example", &method, &req_headers, creds);
     let mut list = vec![
         (b"access-control-allow-origin".to_vec(), req.origin.clone()),
-        (b"access-control-allow-credentials".to_vec(), b"true".to_vec()),
+        (
+            b"access-control-allow-credentials".to_vec(),
+            b"true".to_vec(),
+        ),
     ];
     let input = t["input"].as_str().map(bytes);
     let methods = t["allow_methods"].as_str().map(bytes);
     let names = t["allow_headers"].as_str().map(bytes);
-    let methods = if kind == "parse_allow_methods" { input.clone() } else { methods };
-    let names = if kind == "parse_allow_headers" { input } else { names };
+    let methods = if kind == "parse_allow_methods" {
+        input.clone()
+    } else {
+        methods
+    };
+    let names = if kind == "parse_allow_headers" {
+        input
+    } else {
+        names
+    };
     if let Some(m) = methods {
         list.push((b"access-control-allow-methods".to_vec(), m));
     }
@@ -385,7 +450,10 @@ fn chromium_preflight_result() {
     }
     assert_eq!(vectors.len(), 65);
     let expected: Vec<usize> = CHROMIUM_DIVERGENCES.iter().map(|d| d.0).collect();
-    assert_eq!(diverged, expected, "divergences changed (unexpected failure or pass)");
+    assert_eq!(
+        diverged, expected,
+        "divergences changed (unexpected failure or pass)"
+    );
 }
 
 #[test]
@@ -403,7 +471,9 @@ fn preflight_request_steps() {
     assert_eq!(h["origin"], "https://app.example");
     assert_eq!(h.len(), 4);
     let none = build_preflight_request("null", &url, &http::Method::PUT, &[]).expect("request");
-    assert!(!none.headers().contains_key("access-control-request-headers"));
+    assert!(!none
+        .headers()
+        .contains_key("access-control-request-headers"));
     assert_eq!(none.headers()["origin"], "null");
     assert!(build_preflight_request("a\nb", &url, &http::Method::PUT, &[]).is_err());
     assert!(build_preflight_request("null", &url, &http::Method::PUT, &["a b".into()]).is_err());
@@ -453,12 +523,14 @@ fn hostile_inputs_never_panic() {
     // 1 MB Access-Control-Allow-Headers line of valid items, then with one bad item at the end.
     let mut big = b"a,".repeat(512 * 1024);
     big.extend_from_slice(b"x-h9999");
-    let r = validate_preflight_response(ok, &one("access-control-allow-headers", &big), &f, &policy)
-        .expect("valid 1 MB list");
+    let r =
+        validate_preflight_response(ok, &one("access-control-allow-headers", &big), &f, &policy)
+            .expect("valid 1 MB list");
     assert_eq!(r.header_names, ["a", "x-h9999"]);
     big.extend_from_slice(b",a b");
-    let e = validate_preflight_response(ok, &one("access-control-allow-headers", &big), &f, &policy)
-        .unwrap_err();
+    let e =
+        validate_preflight_response(ok, &one("access-control-allow-headers", &big), &f, &policy)
+            .unwrap_err();
     assert!(matches!(e, NetworkError::InvalidAllowHeaders { ref item, .. } if item == b"a b"));
 
     // 10 000 distinct items, the request's header missing: the message stays short.
@@ -493,7 +565,10 @@ fn hostile_inputs_never_panic() {
     no_cache.invalid_max_age = InvalidMaxAge::DoNotCache;
     assert_eq!(max_age(&h, &no_cache), None);
     let mut h = HeaderMap::new();
-    h.insert("access-control-allow-origin", HeaderValue::from_bytes(&high).expect("value"));
+    h.insert(
+        "access-control-allow-origin",
+        HeaderValue::from_bytes(&high).expect("value"),
+    );
     let e = cors_check(&h, b"https://a.example", CredentialsMode::Omit).unwrap_err();
     assert!(matches!(e, NetworkError::AllowOriginMismatch { ref got, .. } if *got == high));
     assert_eq!(e.stage(), Some(Stage::Response));
@@ -508,7 +583,11 @@ fn max_age_lines() {
     h.append("access-control-max-age", HeaderValue::from_static("60"));
     assert_eq!(max_age(&h, &p), Some(Duration::from_secs(60)));
     h.append("access-control-max-age", HeaderValue::from_static("60"));
-    assert_eq!(max_age(&h, &p), Some(Duration::from_secs(5)), "two lines are failure");
+    assert_eq!(
+        max_age(&h, &p),
+        Some(Duration::from_secs(5)),
+        "two lines are failure"
+    );
 }
 
 proptest::proptest! {
