@@ -626,3 +626,36 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn wpt_preflight_request_headers() {
+    let vectors = load("preflight-request-headers.json");
+    let url = url::Url::parse("http://www1.web-platform.test:8000/x").expect("url");
+    let mut run = 0;
+    for (i, t) in vectors.iter().enumerate() {
+        let headers = pairs(&t["request_headers"]);
+        let method: http::Method = t["method"]
+            .as_str()
+            .unwrap_or("GET")
+            .parse()
+            .expect("method");
+        let names = cors_unsafe_request_header_names(headers.iter().map(|(n, v)| (&n[..], &v[..])));
+        let req = build_preflight_request(A, &url, &method, &names).expect("request");
+        let got = req
+            .headers()
+            .get("access-control-request-headers")
+            .map(|v| v.as_bytes());
+        let expected = t["expected_access_control_request_headers"]
+            .as_str()
+            .map(str::as_bytes);
+        assert_eq!(got, expected, "#{i}");
+        assert_eq!(
+            req.headers()["access-control-request-method"],
+            method.as_str(),
+            "#{i}"
+        );
+        assert_eq!(req.headers()["origin"], A, "#{i}");
+        run += 1;
+    }
+    assert_eq!(run, 7);
+}
