@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::request::RedirectMode;
 
-/// Where a CORS check (Fetch §concept-cors-check) ran.
+/// Fetch §concept-cors-check: where a CORS check ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
     /// On the response to a CORS-preflight request (Fetch §cors-preflight-fetch-0 step 7).
@@ -22,7 +22,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The response this stage names, as used in messages ("the preflight response").
+    /// Fetch §concept-cors-check: the response this stage names, as used in messages
+    /// ("the preflight response").
     pub fn response_phrase(self) -> &'static str {
         match self {
             Stage::Preflight => "the preflight response",
@@ -42,7 +43,7 @@ pub enum WildcardIgnored {
     NonWildcardName,
 }
 
-/// What the server (or, where noted, the caller) must change so the rule passes.
+/// Fetch §concept-network-error: what the server must change so the rule passes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fix {
     /// The exact header lines the server must send, e.g. `Access-Control-Allow-Headers: x-token`.
@@ -252,7 +253,7 @@ impl fmt::Display for ShownList<'_> {
 }
 
 impl NetworkError {
-    /// The Fetch Standard anchor and step of the rule broken, e.g.
+    /// Fetch §concept-network-error: the Fetch Standard anchor and step of the rule broken, e.g.
     /// `fetch#concept-cors-check step 2`.
     pub fn spec(&self) -> &'static str {
         use NetworkError::*;
@@ -288,7 +289,7 @@ impl NetworkError {
         }
     }
 
-    /// The CORS check stage, for the CORS-check variants.
+    /// Fetch §concept-cors-check: the stage, for the CORS-check variants.
     pub fn stage(&self) -> Option<Stage> {
         use NetworkError::*;
         match self {
@@ -301,7 +302,8 @@ impl NetworkError {
         }
     }
 
-    /// The same error with its CORS-check stage replaced (other variants are returned as is).
+    /// Fetch §concept-cors-check: the same error with its stage replaced (other variants are
+    /// returned as is).
     pub fn at(mut self, new: Stage) -> Self {
         use NetworkError::*;
         match &mut self {
@@ -315,8 +317,9 @@ impl NetworkError {
         self
     }
 
-    /// What must change for the rule to pass: the exact header lines the server must send, or a
-    /// short instruction; `None` when the request itself (not the server) is at fault.
+    /// Fetch §concept-network-error: what must change for the rule to pass: the exact header
+    /// lines the server must send, or a short instruction; `None` when the request itself (not
+    /// the server) is at fault.
     pub fn fix(&self) -> Option<Fix> {
         use NetworkError::*;
         let acao = |origin: &str| format!("Access-Control-Allow-Origin: {origin}");

@@ -18,8 +18,8 @@ use crate::header;
 use crate::request::{CredentialsMode, ResponseTainting};
 use crate::safelist::is_cors_safelisted_response_header_name;
 
-/// The names of `headers` a script may read after filtering for `tainting`, lowercase, sorted,
-/// unique (Fetch §concept-filtered-response-basic, -cors, -opaque).
+/// Fetch §concept-filtered-response-basic, -cors, -opaque: the names of `headers` a script may
+/// read after filtering for `tainting`, lowercase, sorted, unique.
 ///
 /// ```
 /// use corsgate::expose::visible_header_names;
@@ -47,7 +47,7 @@ pub fn visible_header_names(
     )
 }
 
-/// [`visible_header_names`] for a header list given as its names and the combined ("get") value
+/// Fetch §concept-filtered-response: [`visible_header_names`] for a header list given as its names and the combined ("get") value
 /// of `Access-Control-Expose-Headers` (`None` = absent), for values an [`http::HeaderValue`]
 /// cannot hold (e.g. 0x0B, 0x0C) or a caller's own header store.
 ///
@@ -88,7 +88,8 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
     out.into_iter().collect()
 }
 
-/// A response's CORS-exposed header-name list (Fetch §concept-main-fetch step 14.1).
+/// Fetch §concept-response-cors-exposed-header-name-list, as set by §concept-main-fetch
+/// step 14.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExposedNames<'a> {
     /// Step 14.1.2: `*` with credentials mode not "include": every name in the header list.
@@ -148,7 +149,7 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
-/// What a script sees of a response (Fetch §concept-filtered-response): type, status, the names
+/// Fetch §concept-filtered-response: what a script sees of a response: type, status, the names
 /// of the visible headers and the URL list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilteredResponse {
@@ -207,7 +208,7 @@ impl FilteredResponse {
         }
     }
 
-    /// Whether a header named `name` (any case) is visible.
+    /// Fetch §concept-filtered-response: whether a header named `name` (any case) is visible.
     pub fn is_visible(&self, name: &[u8]) -> bool {
         self.header_names
             .iter()

@@ -19,7 +19,8 @@ use crate::policy::{InvalidMaxAge, Policy};
 use crate::request::CredentialsMode;
 use crate::safelist::is_cors_non_wildcard_request_header_name;
 
-/// Why [`build_preflight_request`] could not build the request.
+/// Fetch §cors-preflight-fetch-0 steps 1–5: why [`build_preflight_request`] could not build
+/// the request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PreflightBuildError {
@@ -93,7 +94,7 @@ pub fn build_preflight_request(
     Ok(req)
 }
 
-/// The request a preflight response is checked against (Fetch §cors-preflight-fetch-0 step 7).
+/// Fetch §cors-preflight-fetch-0 step 7: the request a preflight response is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct PreflightFor<'a> {
     /// The byte-serialized request origin (`null` for an opaque origin).
@@ -110,8 +111,8 @@ pub struct PreflightFor<'a> {
     pub use_cors_preflight: bool,
 }
 
-/// What a successful preflight lets the preflight cache keep (Fetch §cors-preflight-fetch-0
-/// steps 7.12–7.15: one method entry per method, one header-name entry per header name).
+/// Fetch §cors-preflight-fetch-0 steps 7.12–7.15: what a successful preflight lets the
+/// preflight cache keep (one method entry per method, one header-name entry per header name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PreflightResult {
@@ -318,7 +319,7 @@ pub fn validate_preflight_response(
     })
 }
 
-/// What an `Access-Control-Max-Age` header says (Fetch §cors-preflight-fetch-0 step 7.8).
+/// Fetch §cors-preflight-fetch-0 step 7.8: what an `Access-Control-Max-Age` header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxAge {
     /// No such header (null).
