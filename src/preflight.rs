@@ -262,8 +262,11 @@ pub fn validate_preflight_response(
         });
     }
 
-    let listed = |name: &[u8]| header_names.iter().any(|h| h.eq_ignore_ascii_case(name));
-    let header_star = header_names.iter().any(|h| *h == b"*");
+    // Byte-case-insensitive membership through one lowercased set (lists may be long).
+    let allowed_headers = unique_strings(&header_names, true);
+    let allowed_set: HashSet<&str> = allowed_headers.iter().map(String::as_str).collect();
+    let listed = |name: &[u8]| allowed_set.contains(token_string(name, true).as_str());
+    let header_star = allowed_set.contains("*");
     let mut missing: Vec<String> = Vec::new();
     let mut first: Option<(String, bool)> = None;
 
@@ -301,7 +304,7 @@ pub fn validate_preflight_response(
         return Err(NetworkError::HeaderNotAllowed {
             name,
             missing,
-            allowed: unique_strings(&header_names, true),
+            allowed: allowed_headers,
             wildcard,
             non_wildcard_name,
         });
@@ -313,7 +316,7 @@ pub fn validate_preflight_response(
     // Steps 7.11–7.15 belong to the cache: hand it the lists.
     Ok(PreflightResult {
         methods: unique_strings(&methods, false),
-        header_names: unique_strings(&header_names, true),
+        header_names: allowed_headers,
         max_age,
         credentials: include,
     })

@@ -546,6 +546,23 @@ fn hostile_inputs_never_panic() {
     }
     assert!(e.to_string().len() < 1_000, "{}", e.to_string().len());
 
+    // Many request headers against a long list: membership is not quadratic.
+    let many: Vec<String> = (0..5_000).map(|i| format!("x-g{i}")).collect();
+    let many_bytes: Vec<&[u8]> = many.iter().map(|n| n.as_bytes()).collect();
+    let g = PreflightFor {
+        header_names: &many_bytes,
+        unsafe_names: &many,
+        ..f
+    };
+    let start = std::time::Instant::now();
+    let r = validate_preflight_response(ok, &h, &g, &policy).expect("all listed");
+    assert_eq!(r.header_names.len(), 10_000);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+
     // Max-age overflow clamps to the cap.
     let h = one("access-control-max-age", b"99999999999999999999");
     assert_eq!(max_age(&h, &policy), Some(Duration::from_secs(7200)));
