@@ -330,14 +330,6 @@ impl fmt::Debug for PreflightCache {
     }
 }
 
-/// Whether `name` is a CORS non-wildcard request-header name (Fetch
-/// §cors-non-wildcard-request-header-name: `Authorization`). The one place for this rule is
-/// `safelist::is_cors_non_wildcard_request_header_name`; this private copy exists only while that
-/// module is being written and must be replaced by a call to it.
-fn is_non_wildcard_header_name(name: &[u8]) -> bool {
-    name.eq_ignore_ascii_case(b"authorization")
-}
-
 /// `now + d`, saturating at the latest representable instant reachable from `now`.
 fn add_saturating(now: Instant, d: Duration) -> Instant {
     let mut d = d;
@@ -562,7 +554,7 @@ impl PreflightCache {
         // §concept-cache-match-header: header name matches case-insensitively, or is `*` and the
         // name is not a CORS non-wildcard request-header name.
         let wildcard_ok =
-            !header || wildcard_covers_authorization || !is_non_wildcard_header_name(name);
+            !header || wildcard_covers_authorization || !crate::safelist::is_cors_non_wildcard_request_header_name(name);
         let mut found = false;
         for &cred in creds {
             let names: [Option<&[u8]>; 2] =

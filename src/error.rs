@@ -1,8 +1,571 @@
-//! STUB (owner: response helper). The error enums.
-#![allow(missing_docs, unused)]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+//! Fetch §concept-network-error: why a fetch became a network error, as one enum a caller can
+//! match, with the spec rule broken ([`NetworkError::spec`]), what the server must change
+//! ([`NetworkError::fix`]) and a one-line explanation (`Display`).
+//!
+//! Every variant carries the offending value(s) and what was expected. Response values are kept
+//! as bytes (a header value may hold any byte but CR, LF and NUL); `Display` escapes bytes outside
+//! printable ASCII and shortens very long values, so an error message stays one readable line.
+
+use std::fmt;
+
+use crate::request::RedirectMode;
+
+/// Fetch §concept-cors-check: where a CORS check ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// On the response to a CORS-preflight request (Fetch §cors-preflight-fetch-0 step 7).
+    Preflight,
+    /// On the final response (Fetch §concept-http-fetch step 4.4).
+    Response,
+    /// On a redirect response before it is followed (Fetch §concept-http-fetch step 4.4).
+    Redirect,
+}
+
+impl Stage {
+    /// Fetch §concept-cors-check: the response this stage names, as used in messages
+    /// ("the preflight response").
+    pub fn response_phrase(self) -> &'static str {
+        match self {
+            Stage::Preflight => "the preflight response",
+            Stage::Response => "the response",
+            Stage::Redirect => "the redirect response",
+        }
+    }
+}
+
+/// Fetch §cors-preflight-fetch-0 steps 7.5–7.7: why an `*` in `Access-Control-Allow-Methods` or
+/// `Access-Control-Allow-Headers` did not allow the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WildcardIgnored {
+    /// `*` is only a wildcard when the request's credentials mode is not "include".
+    CredentialsInclude,
+    /// `*` never covers a CORS non-wildcard request-header name (`Authorization`).
+    NonWildcardName,
+}
+
+/// Fetch §concept-network-error: what the server must change so the rule passes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Fix {
+    /// The exact header lines the server must send, e.g. `Access-Control-Allow-Headers: x-token`.
+    Send(Vec<String>),
+    /// A short instruction, where no response header fixes it.
+    Do(String),
+}
+
+impl fmt::Display for Fix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fix::Send(lines) => write!(f, "the server must send: {}", lines.join("; ")),
+            Fix::Do(what) => write!(f, "fix: {what}"),
+        }
+    }
+}
+
+/// Fetch §concept-network-error: one variant per rule that turns a fetch into a network error.
+///
+/// ```
+/// use corsgate::error::{NetworkError, Stage};
+/// let e = NetworkError::MissingAllowOrigin { stage: Stage::Response, origin: "https://app.example".into() };
+/// assert_eq!(e.spec(), "fetch#concept-cors-check step 2");
+/// assert!(e.to_string().ends_with("the server must send: Access-Control-Allow-Origin: https://app.example"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkError {
-    #[error("stub")]
-    Stub,
+    /// Fetch §concept-cors-check step 2: there is no `Access-Control-Allow-Origin` header.
+    MissingAllowOrigin {
+        /// Which response was checked.
+        stage: Stage,
+        /// The byte-serialized request origin (what the header must say).
+        origin: String,
+    },
+    /// Fetch §concept-cors-check step 4: `Access-Control-Allow-Origin` holds several values (two
+    /// header lines combine as `a, b`; a comma or space inside one line is the same mistake).
+    MultipleAllowOrigin {
+        /// Which response was checked.
+        stage: Stage,
+        /// The combined, normalized value received.
+        value: Vec<u8>,
+        /// The byte-serialized request origin.
+        origin: String,
+    },
+    /// Fetch §concept-cors-check step 4: `Access-Control-Allow-Origin` is not, byte for byte, the
+    /// request's origin.
+    AllowOriginMismatch {
+        /// Which response was checked.
+        stage: Stage,
+        /// The normalized value received.
+        got: Vec<u8>,
+        /// The byte-serialized request origin.
+        expected: String,
+    },
+    /// Fetch §concept-cors-check steps 3–4: `Access-Control-Allow-Origin: *` with credentials mode
+    /// "include".
+    WildcardOriginWithCredentials {
+        /// Which response was checked.
+        stage: Stage,
+        /// The byte-serialized request origin.
+        origin: String,
+    },
+    /// Fetch §concept-cors-check steps 6–8: credentials mode is "include" and
+    /// `Access-Control-Allow-Credentials` is missing or not exactly `true`.
+    AllowCredentialsNotTrue {
+        /// Which response was checked.
+        stage: Stage,
+        /// The combined, normalized value received; `None` when the header is absent.
+        got: Option<Vec<u8>>,
+    },
+    /// Fetch §cors-preflight-fetch-0 steps 7–8: the preflight's status is not an ok status.
+    PreflightStatusNotOk {
+        /// The status received.
+        status: u16,
+    },
+    /// Fetch §cors-preflight-fetch-0 steps 7–8: the preflight was answered with a redirect, which is
+    /// never followed (not an ok status; engines say "Redirect is not allowed for a preflight").
+    PreflightRedirect {
+        /// The redirect status received (301, 302, 303, 307 or 308).
+        status: u16,
+        /// The `Location` value, if any.
+        location: Option<Vec<u8>>,
+    },
+    /// Fetch §cors-preflight-fetch-0 step 7.3: an `Access-Control-Allow-Methods` item is not a token.
+    InvalidAllowMethods {
+        /// The first invalid item.
+        item: Vec<u8>,
+        /// The request's method (what the list must at least contain).
+        method: String,
+    },
+    /// Fetch §cors-preflight-fetch-0 step 7.3: an `Access-Control-Allow-Headers` item is not a token.
+    InvalidAllowHeaders {
+        /// The first invalid item.
+        item: Vec<u8>,
+        /// The request's CORS-unsafe request-header names (what the list must contain).
+        needed: Vec<String>,
+    },
+    /// Fetch §cors-preflight-fetch-0 step 7.5: the request's method is not allowed.
+    MethodNotAllowed {
+        /// The request's method.
+        method: String,
+        /// The methods the preflight response allowed (empty when none or absent).
+        allowed: Vec<String>,
+        /// Set when `*` was listed but did not count as a wildcard.
+        wildcard: Option<WildcardIgnored>,
+    },
+    /// Fetch §cors-preflight-fetch-0 steps 7.6–7.7: a request header is not allowed.
+    HeaderNotAllowed {
+        /// The first header name not allowed (lowercase).
+        name: String,
+        /// Every request header name not allowed (lowercase, sorted); the fix lists them all.
+        missing: Vec<String>,
+        /// The header names the preflight response allowed (lowercase).
+        allowed: Vec<String>,
+        /// Set when `*` was listed but did not cover `name`.
+        wildcard: Option<WildcardIgnored>,
+        /// `name` is a CORS non-wildcard request-header name (step 7.6) rather than step 7.7.
+        non_wildcard_name: bool,
+    },
+    /// Fetch §http-redirect-fetch step 7: the request's redirect count is already 20.
+    RedirectLimit,
+    /// Fetch §http-redirect-fetch step 5: the `Location` value does not parse as a URL.
+    RedirectLocationInvalid {
+        /// The `Location` value received.
+        location: Vec<u8>,
+    },
+    /// Fetch §http-redirect-fetch step 6: the redirect target's scheme is not `http` or `https`.
+    RedirectToNonHttpScheme {
+        /// The redirect target.
+        url: String,
+    },
+    /// Fetch §http-redirect-fetch steps 9–10: the redirect target includes credentials
+    /// (userinfo) in a CORS request.
+    RedirectUrlHasCredentials {
+        /// The redirect target.
+        url: String,
+    },
+    /// Fetch §http-redirect-fetch step 11: a redirect other than 303 would resend a request body
+    /// that cannot be replayed (its source is null).
+    RedirectBodyNotReplayable {
+        /// The redirect status.
+        status: u16,
+    },
+    /// Fetch §concept-http-fetch step 6.3: a redirect status while the redirect mode is "error".
+    RedirectModeError {
+        /// The redirect status.
+        status: u16,
+    },
+    /// Fetch §concept-main-fetch step 12: a "no-cors" request whose redirect mode is not "follow".
+    NoCorsRedirectModeNotFollow {
+        /// The request's redirect mode.
+        redirect_mode: RedirectMode,
+    },
+    /// Fetch §concept-main-fetch step 12: a "same-origin" request to a cross-origin URL.
+    SameOriginModeCrossOrigin {
+        /// The request's current URL.
+        url: String,
+    },
+    /// Fetch §concept-main-fetch step 12: a "cors" request to a URL whose scheme is not HTTP(S).
+    CorsModeNonHttpScheme {
+        /// The request's current URL.
+        url: String,
+    },
+    /// Fetch §concept-main-fetch step 7 (§block-bad-port): the URL's port is a bad port.
+    BadPort {
+        /// The port.
+        port: u16,
+    },
 }
+
+/// Shows bytes as escaped ASCII, shortened to 200 bytes.
+struct Shown<'a>(&'a [u8]);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 200;
+        let head = self.0.get(..MAX).unwrap_or(self.0);
+        write!(f, "{}", head.escape_ascii())?;
+        if self.0.len() > MAX {
+            write!(f, "… ({} bytes)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// Shows a list as `a, b, c`, at most 16 items.
+struct ShownList<'a>(&'a [String]);
+
+impl fmt::Display for ShownList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 16;
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, item) in self.0.iter().take(MAX).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Shown(item.as_bytes()))?;
+        }
+        if self.0.len() > MAX {
+            write!(f, ", … ({} in all)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl NetworkError {
+    /// Fetch §concept-network-error: the Fetch Standard anchor and step of the rule broken, e.g.
+    /// `fetch#concept-cors-check step 2`.
+    pub fn spec(&self) -> &'static str {
+        use NetworkError::*;
+        match self {
+            MissingAllowOrigin { .. } => "fetch#concept-cors-check step 2",
+            MultipleAllowOrigin { .. } | AllowOriginMismatch { .. } => {
+                "fetch#concept-cors-check step 4"
+            }
+            WildcardOriginWithCredentials { .. } => "fetch#concept-cors-check steps 3-4",
+            AllowCredentialsNotTrue { .. } => "fetch#concept-cors-check steps 6-8",
+            PreflightStatusNotOk { .. } | PreflightRedirect { .. } => {
+                "fetch#cors-preflight-fetch-0 steps 7-8"
+            }
+            InvalidAllowMethods { .. } | InvalidAllowHeaders { .. } => {
+                "fetch#cors-preflight-fetch-0 step 7.3"
+            }
+            MethodNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.5",
+            HeaderNotAllowed {
+                non_wildcard_name: true,
+                ..
+            } => "fetch#cors-preflight-fetch-0 step 7.6",
+            HeaderNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.7",
+            RedirectLimit => "fetch#http-redirect-fetch step 7",
+            RedirectLocationInvalid { .. } => "fetch#http-redirect-fetch step 5",
+            RedirectToNonHttpScheme { .. } => "fetch#http-redirect-fetch step 6",
+            RedirectUrlHasCredentials { .. } => "fetch#http-redirect-fetch steps 9-10",
+            RedirectBodyNotReplayable { .. } => "fetch#http-redirect-fetch step 11",
+            RedirectModeError { .. } => "fetch#concept-http-fetch step 6.3",
+            NoCorsRedirectModeNotFollow { .. }
+            | SameOriginModeCrossOrigin { .. }
+            | CorsModeNonHttpScheme { .. } => "fetch#concept-main-fetch step 12",
+            BadPort { .. } => "fetch#block-bad-port",
+        }
+    }
+
+    /// Fetch §concept-cors-check: the stage, for the CORS-check variants.
+    pub fn stage(&self) -> Option<Stage> {
+        use NetworkError::*;
+        match self {
+            MissingAllowOrigin { stage, .. }
+            | MultipleAllowOrigin { stage, .. }
+            | AllowOriginMismatch { stage, .. }
+            | WildcardOriginWithCredentials { stage, .. }
+            | AllowCredentialsNotTrue { stage, .. } => Some(*stage),
+            _ => None,
+        }
+    }
+
+    /// Fetch §concept-cors-check: the same error with its stage replaced (other variants are
+    /// returned as is).
+    pub fn at(mut self, new: Stage) -> Self {
+        use NetworkError::*;
+        match &mut self {
+            MissingAllowOrigin { stage, .. }
+            | MultipleAllowOrigin { stage, .. }
+            | AllowOriginMismatch { stage, .. }
+            | WildcardOriginWithCredentials { stage, .. }
+            | AllowCredentialsNotTrue { stage, .. } => *stage = new,
+            _ => {}
+        }
+        self
+    }
+
+    /// Fetch §concept-network-error: what must change for the rule to pass: the exact header
+    /// lines the server must send, or a short instruction; `None` when the request itself (not
+    /// the server) is at fault.
+    pub fn fix(&self) -> Option<Fix> {
+        use NetworkError::*;
+        let acao = |origin: &str| format!("Access-Control-Allow-Origin: {origin}");
+        Some(match self {
+            MissingAllowOrigin { origin, .. }
+            | MultipleAllowOrigin { origin, .. }
+            | AllowOriginMismatch {
+                expected: origin, ..
+            } => Fix::Send(vec![acao(origin)]),
+            WildcardOriginWithCredentials { origin, .. } => Fix::Send(vec![
+                acao(origin),
+                "Access-Control-Allow-Credentials: true".to_owned(),
+            ]),
+            AllowCredentialsNotTrue { .. } => {
+                Fix::Send(vec!["Access-Control-Allow-Credentials: true".to_owned()])
+            }
+            PreflightStatusNotOk { status } => Fix::Do(format!(
+                "answer the preflight (OPTIONS) request with a 2xx status, not {status}"
+            )),
+            PreflightRedirect { .. } => Fix::Do(
+                "answer the preflight (OPTIONS) request at this URL with a 2xx status \
+                 instead of redirecting"
+                    .to_owned(),
+            ),
+            InvalidAllowMethods { item, method } => Fix::Do(format!(
+                "make every item of Access-Control-Allow-Methods a method token, e.g. \
+                 Access-Control-Allow-Methods: {method} (`{}` is not a token)",
+                Shown(item)
+            )),
+            InvalidAllowHeaders { item, needed } => {
+                let example = if needed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", e.g. Access-Control-Allow-Headers: {}", needed.join(", "))
+                };
+                Fix::Do(format!(
+                    "make every item of Access-Control-Allow-Headers a header name{example} \
+                     (`{}` is not a token)",
+                    Shown(item)
+                ))
+            }
+            MethodNotAllowed { method, .. } => {
+                Fix::Send(vec![format!("Access-Control-Allow-Methods: {method}")])
+            }
+            HeaderNotAllowed { missing, .. } => Fix::Send(vec![format!(
+                "Access-Control-Allow-Headers: {}",
+                missing.join(", ")
+            )]),
+            RedirectLimit => Fix::Do("redirect at most 20 times".to_owned()),
+            RedirectLocationInvalid { .. } => {
+                Fix::Do("send a Location header whose value parses as a URL".to_owned())
+            }
+            RedirectToNonHttpScheme { .. } => {
+                Fix::Do("redirect to an http: or https: URL".to_owned())
+            }
+            RedirectUrlHasCredentials { .. } => {
+                Fix::Do("redirect to a URL without a username or password (userinfo)".to_owned())
+            }
+            RedirectBodyNotReplayable { .. } => Fix::Do(
+                "answer with 303 (or do not redirect): the request body cannot be sent again"
+                    .to_owned(),
+            ),
+            RedirectModeError { .. } => Fix::Do(
+                "serve the resource without a redirect (the request's redirect mode is \"error\")"
+                    .to_owned(),
+            ),
+            NoCorsRedirectModeNotFollow { .. }
+            | SameOriginModeCrossOrigin { .. }
+            | CorsModeNonHttpScheme { .. }
+            | BadPort { .. } => return None,
+        })
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use NetworkError::*;
+        match self {
+            MissingAllowOrigin { stage, .. } => write!(
+                f,
+                "{} has no Access-Control-Allow-Origin header",
+                stage.response_phrase()
+            ),
+            MultipleAllowOrigin { stage, value, .. } => write!(
+                f,
+                "{} has several Access-Control-Allow-Origin values (`{}`), but exactly one \
+                 origin or `*` is allowed",
+                stage.response_phrase(),
+                Shown(value)
+            ),
+            AllowOriginMismatch {
+                stage,
+                got,
+                expected,
+            } => write!(
+                f,
+                "{}'s Access-Control-Allow-Origin `{}` is not the request's origin `{}` \
+                 (compared byte for byte)",
+                stage.response_phrase(),
+                Shown(got),
+                Shown(expected.as_bytes())
+            ),
+            WildcardOriginWithCredentials { stage, .. } => write!(
+                f,
+                "{} has Access-Control-Allow-Origin `*`, which does not allow a request whose \
+                 credentials mode is \"include\"",
+                stage.response_phrase()
+            ),
+            AllowCredentialsNotTrue { stage, got: None } => write!(
+                f,
+                "{} has no Access-Control-Allow-Credentials header, which a request whose \
+                 credentials mode is \"include\" needs",
+                stage.response_phrase()
+            ),
+            AllowCredentialsNotTrue {
+                stage,
+                got: Some(v),
+            } => write!(
+                f,
+                "{}'s Access-Control-Allow-Credentials is `{}`, not exactly `true`",
+                stage.response_phrase(),
+                Shown(v)
+            ),
+            PreflightStatusNotOk { status } => write!(
+                f,
+                "the preflight response has status {status}, not an ok status (200-299)"
+            ),
+            PreflightRedirect { status, location } => {
+                write!(f, "the preflight response is a redirect ({status}")?;
+                if let Some(l) = location {
+                    write!(f, " to `{}`", Shown(l))?;
+                }
+                f.write_str("), and redirects are not followed for a preflight")
+            }
+            InvalidAllowMethods { item, .. } => write!(
+                f,
+                "the preflight response's Access-Control-Allow-Methods item `{}` is not a method \
+                 token",
+                Shown(item)
+            ),
+            InvalidAllowHeaders { item, .. } => write!(
+                f,
+                "the preflight response's Access-Control-Allow-Headers item `{}` is not a header \
+                 name",
+                Shown(item)
+            ),
+            MethodNotAllowed {
+                method,
+                allowed,
+                wildcard,
+            } => {
+                write!(
+                    f,
+                    "the preflight response does not allow method `{}` \
+                     (Access-Control-Allow-Methods: {})",
+                    Shown(method.as_bytes()),
+                    ShownList(allowed)
+                )?;
+                if allowed.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+                    f.write_str("; methods are compared case-sensitively")?;
+                }
+                if wildcard.is_some() {
+                    f.write_str(
+                        "; `*` is not a wildcard when the request's credentials mode is \
+                         \"include\"",
+                    )?;
+                }
+                Ok(())
+            }
+            HeaderNotAllowed {
+                name,
+                allowed,
+                wildcard,
+                ..
+            } => {
+                write!(
+                    f,
+                    "the preflight response does not allow request header `{}` \
+                     (Access-Control-Allow-Headers: {})",
+                    Shown(name.as_bytes()),
+                    ShownList(allowed)
+                )?;
+                match wildcard {
+                    Some(WildcardIgnored::CredentialsInclude) => f.write_str(
+                        "; `*` is not a wildcard when the request's credentials mode is \
+                         \"include\"",
+                    ),
+                    Some(WildcardIgnored::NonWildcardName) => f.write_str(
+                        "; `*` does not cover Authorization, which must be listed by name",
+                    ),
+                    None => Ok(()),
+                }
+            }
+            RedirectLimit => f.write_str("the redirect limit (20) was reached"),
+            RedirectLocationInvalid { location } => write!(
+                f,
+                "the redirect's Location `{}` is not a valid URL",
+                Shown(location)
+            ),
+            RedirectToNonHttpScheme { url } => write!(
+                f,
+                "the redirect goes to `{}`, whose scheme is not http or https",
+                Shown(url.as_bytes())
+            ),
+            RedirectUrlHasCredentials { url } => write!(
+                f,
+                "the redirect goes to `{}`, which includes a username or password",
+                Shown(url.as_bytes())
+            ),
+            RedirectBodyNotReplayable { status } => write!(
+                f,
+                "a {status} redirect would send the request body again, but it cannot be replayed"
+            ),
+            RedirectModeError { status } => write!(
+                f,
+                "the response is a redirect ({status}) and the request's redirect mode is \"error\""
+            ),
+            NoCorsRedirectModeNotFollow { redirect_mode } => write!(
+                f,
+                "a \"no-cors\" request must use redirect mode \"follow\", not \"{redirect_mode}\""
+            ),
+            SameOriginModeCrossOrigin { url } => write!(
+                f,
+                "the request's mode is \"same-origin\" but `{}` is cross-origin",
+                Shown(url.as_bytes())
+            ),
+            CorsModeNonHttpScheme { url } => write!(
+                f,
+                "a \"cors\" request cannot fetch `{}`: its scheme is not http or https",
+                Shown(url.as_bytes())
+            ),
+            BadPort { port } => write!(f, "port {port} is a bad port"),
+        }
+    }
+}
+
+impl fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("blocked: ")?;
+        self.describe(f)?;
+        let spec = self.spec();
+        let section = spec.strip_prefix("fetch#").unwrap_or(spec);
+        write!(f, " (Fetch §{section})")?;
+        if let Some(fix) = self.fix() {
+            write!(f, "; {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for NetworkError {}

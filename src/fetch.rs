@@ -560,7 +560,7 @@ impl Fetch {
         let method_miss = !ua.cache.method_match(now, key, include, method_bytes)
             && (reasons.method_not_safelisted || reasons.forced);
         let header_miss = reasons.unsafe_headers.iter().any(|name| {
-            !ua.cache.header_match(
+            !ua.cache.header_match_with(
                 now,
                 key,
                 include,
@@ -670,7 +670,7 @@ impl Fetch {
                     }
                     for h in &result.header_names {
                         if ua.policy.cache_wildcards || h.as_slice() != b"*" {
-                            ua.cache.insert_header(now, key, include, h, max_age);
+                            ua.cache.insert_header_with(now, key, include, h, max_age, ua.policy.wildcard_covers_authorization);
                         }
                     }
                 }

@@ -1,2 +1,422 @@
-//! STUB (owner: response helper). Fetch §cors-preflight-fetch.
-#![allow(missing_docs, unused)]
+//! Fetch §cors-preflight-fetch-0: the CORS-preflight request, and the checks on its response
+//! that decide whether the actual request may be sent and what the preflight cache keeps.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use http::header::{
+    HeaderValue, ACCEPT, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
+    LOCATION, ORIGIN,
+};
+use http::{HeaderMap, Method, Request, StatusCode};
+
+use crate::check::cors_check_at;
+use crate::error::{NetworkError, Stage, WildcardIgnored};
+use crate::header;
+use crate::method::is_cors_safelisted_method;
+use crate::policy::{InvalidMaxAge, Policy};
+use crate::request::CredentialsMode;
+use crate::safelist::is_cors_non_wildcard_request_header_name;
+
+/// Fetch §cors-preflight-fetch-0 steps 1–5: why [`build_preflight_request`] could not build
+/// the request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PreflightBuildError {
+    /// The origin is not a valid header value.
+    #[error("the origin `{0}` is not a valid header value")]
+    Origin(String),
+    /// A CORS-unsafe request-header name is not a header name (RFC 9110 token).
+    #[error("`{0}` is not a header name")]
+    HeaderName(String),
+    /// The URL is not accepted as an HTTP request target.
+    #[error("the URL `{0}` is not a valid request target")]
+    Url(String),
+}
+
+/// Fetch §cors-preflight-fetch-0 steps 1–5: the preflight request for a request with this origin
+/// (byte-serialized), URL, method and CORS-unsafe request-header names (as returned by
+/// [`crate::safelist::cors_unsafe_request_header_names`]: lowercase, sorted, unique).
+///
+/// `Access-Control-Request-Headers` joins the names with `,` and no space, and is omitted when
+/// there are none. The `Origin` header (appended by Fetch §http-network-or-cache-fetch for a CORS
+/// request) is included.
+///
+/// ```
+/// use corsgate::preflight::build_preflight_request;
+/// let url = url::Url::parse("https://api.example/v1").unwrap();
+/// let names = vec!["content-type".to_string(), "x-token".to_string()];
+/// let req = build_preflight_request("https://app.example", &url, &http::Method::PUT, &names).unwrap();
+/// assert_eq!(req.method(), http::Method::OPTIONS);
+/// assert_eq!(req.headers()["access-control-request-method"], "PUT");
+/// assert_eq!(req.headers()["access-control-request-headers"], "content-type,x-token");
+/// assert_eq!(req.headers()["accept"], "*/*");
+/// ```
+pub fn build_preflight_request(
+    origin: &str,
+    url: &url::Url,
+    method: &Method,
+    unsafe_names: &[String],
+) -> Result<Request<()>, PreflightBuildError> {
+    // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
+    let uri: http::Uri = url
+        .as_str()
+        .parse()
+        .map_err(|_| PreflightBuildError::Url(url.as_str().to_owned()))?;
+    let mut req = Request::new(());
+    *req.method_mut() = Method::OPTIONS;
+    *req.uri_mut() = uri;
+    let h = req.headers_mut();
+    // Step 2: (`Accept`, `*/*`).
+    h.append(ACCEPT, HeaderValue::from_static("*/*"));
+    // Step 3: (`Access-Control-Request-Method`, request's method).
+    let m = HeaderValue::from_str(method.as_str())
+        .map_err(|_| PreflightBuildError::HeaderName(method.as_str().to_owned()))?;
+    h.append(ACCESS_CONTROL_REQUEST_METHOD, m);
+    // Step 4: headers = the CORS-unsafe request-header names.
+    // Step 5: if not empty, append them separated by `,` (no space: not "combine").
+    if !unsafe_names.is_empty() {
+        if let Some(bad) = unsafe_names
+            .iter()
+            .find(|n| !header::is_token(n.as_bytes()))
+        {
+            return Err(PreflightBuildError::HeaderName(bad.clone()));
+        }
+        let value = HeaderValue::from_str(&unsafe_names.join(","))
+            .map_err(|_| PreflightBuildError::HeaderName(unsafe_names.join(",")))?;
+        h.append(ACCESS_CONTROL_REQUEST_HEADERS, value);
+    }
+    // Fetch §http-network-or-cache-fetch: a CORS request carries `Origin`.
+    let o = HeaderValue::from_str(origin)
+        .map_err(|_| PreflightBuildError::Origin(origin.to_owned()))?;
+    h.append(ORIGIN, o);
+    Ok(req)
+}
+
+/// Fetch §cors-preflight-fetch-0 step 7: the request a preflight response is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct PreflightFor<'a> {
+    /// The byte-serialized request origin (`null` for an opaque origin).
+    pub origin: &'a [u8],
+    /// The request's method, already normalized (Fetch §concept-method-normalize).
+    pub method: &'a [u8],
+    /// The names of every header in the request's header list (step 7.6).
+    pub header_names: &'a [&'a [u8]],
+    /// The CORS-unsafe request-header names of the request's header list (step 7.7).
+    pub unsafe_names: &'a [String],
+    /// The request's credentials mode.
+    pub credentials: CredentialsMode,
+    /// The request's use-CORS-preflight flag (step 7.4).
+    pub use_cors_preflight: bool,
+}
+
+/// Fetch §cors-preflight-fetch-0 steps 7.12–7.15: what a successful preflight lets the
+/// preflight cache keep (one method entry per method, one header-name entry per header name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PreflightResult {
+    /// The allowed methods as received (compared byte for byte), unique, in order; after step 7.4
+    /// this holds the request's method when the header was absent and the use-CORS-preflight flag
+    /// was set. May hold `*`.
+    pub methods: Vec<String>,
+    /// The allowed header names, lowercased (they match byte-case-insensitively), unique, in
+    /// order. May hold `*`.
+    pub header_names: Vec<String>,
+    /// How long the entries may be cached (steps 7.8–7.10, clamped to the policy's cap); `None`
+    /// means do not cache (policy [`InvalidMaxAge::DoNotCache`] and an invalid value).
+    pub max_age: Option<Duration>,
+    /// The cache entries' credentials: whether the request's credentials mode was "include".
+    pub credentials: bool,
+}
+
+impl PreflightResult {
+    /// Fetch §concept-cache-match, the credentials part: an entry made with credentials serves
+    /// every request; one made without serves only requests whose credentials mode is not
+    /// "include".
+    pub fn serves_credentials(&self, credentials: CredentialsMode) -> bool {
+        self.credentials || credentials != CredentialsMode::Include
+    }
+}
+
+/// Fetch §redirect-status: 301, 302, 303, 307 or 308.
+fn is_redirect_status(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Isomorphic decode of a token (ASCII only), optionally lowercased.
+fn token_string(bytes: &[u8], lower: bool) -> String {
+    bytes
+        .iter()
+        .map(|&b| if lower { b.to_ascii_lowercase() } else { b } as char)
+        .collect()
+}
+
+/// Items, unique (byte-exact, or byte-case-insensitive when `lower`), in order, as strings.
+fn unique_strings(items: &[&[u8]], lower: bool) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(items.len());
+    let mut out = Vec::new();
+    for item in items {
+        let s = token_string(item, lower);
+        if seen.insert(s.clone()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Fetch §cors-preflight-fetch-0 step 7: validates a preflight response (its status and header
+/// list) for `request`, and returns what to cache.
+///
+/// The checks run in this order and the first failure is returned: a redirect status
+/// ([`NetworkError::PreflightRedirect`]), a status that is not ok, the CORS check (errors carry
+/// [`Stage::Preflight`]), then steps 7.1–7.7. Knobs come from `policy`: `default_max_age`,
+/// `max_age_cap`, `invalid_max_age`, and `wildcard_covers_authorization` (what every engine does
+/// today, whatwg/fetch#1919, instead of step 7.6).
+///
+/// ```
+/// use corsgate::policy::Policy;
+/// use corsgate::preflight::{validate_preflight_response, PreflightFor};
+/// use corsgate::request::CredentialsMode;
+/// use http::{HeaderMap, HeaderValue, StatusCode};
+/// let mut h = HeaderMap::new();
+/// h.insert("access-control-allow-origin", HeaderValue::from_static("https://app.example"));
+/// h.insert("access-control-allow-methods", HeaderValue::from_static("PUT"));
+/// h.insert("access-control-allow-headers", HeaderValue::from_static("X-Token"));
+/// h.insert("access-control-max-age", HeaderValue::from_static("600"));
+/// let unsafe_names = vec!["x-token".to_string()];
+/// let req = PreflightFor {
+///     origin: b"https://app.example",
+///     method: b"PUT",
+///     header_names: &[b"x-token"],
+///     unsafe_names: &unsafe_names,
+///     credentials: CredentialsMode::SameOrigin,
+///     use_cors_preflight: false,
+/// };
+/// let r = validate_preflight_response(StatusCode::NO_CONTENT, &h, &req, &Policy::spec()).unwrap();
+/// assert_eq!(r.methods, ["PUT"]);
+/// assert_eq!(r.header_names, ["x-token"]);
+/// assert_eq!(r.max_age, Some(std::time::Duration::from_secs(600)));
+/// ```
+pub fn validate_preflight_response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    request: &PreflightFor<'_>,
+    policy: &Policy,
+) -> Result<PreflightResult, NetworkError> {
+    let status = status.as_u16();
+    let include = request.credentials == CredentialsMode::Include;
+
+    // Step 7 (condition) / step 8: a redirect is not an ok status; report it as such.
+    if is_redirect_status(status) {
+        let location = header::get(headers, LOCATION);
+        return Err(NetworkError::PreflightRedirect { status, location });
+    }
+    // Step 7 (condition): response's status is an ok status (200–299).
+    if !(200..=299).contains(&status) {
+        return Err(NetworkError::PreflightStatusNotOk { status });
+    }
+    // Step 7 (condition): a CORS check for request (not the preflight: its credentials mode).
+    cors_check_at(
+        Stage::Preflight,
+        headers,
+        request.origin,
+        request.credentials,
+    )?;
+
+    // Step 7.1: methods = extract header list values of `Access-Control-Allow-Methods`.
+    // Step 7.3: failure → network error.
+    let methods = header::extract_list(headers, ACCESS_CONTROL_ALLOW_METHODS).map_err(|e| {
+        NetworkError::InvalidAllowMethods {
+            item: e.item,
+            method: token_string(request.method, false),
+        }
+    })?;
+    // Step 7.2: headerNames = extract header list values of `Access-Control-Allow-Headers`.
+    // Step 7.3: failure → network error.
+    let header_names = header::extract_list(headers, ACCESS_CONTROL_ALLOW_HEADERS)
+        .map_err(|e| NetworkError::InvalidAllowHeaders {
+            item: e.item,
+            needed: request.unsafe_names.to_vec(),
+        })?
+        .unwrap_or_default();
+
+    // Step 7.4: methods null and use-CORS-preflight flag set → « request's method ».
+    let methods: Vec<&[u8]> = match methods {
+        Some(m) => m,
+        None if request.use_cors_preflight => vec![request.method],
+        None => Vec::new(),
+    };
+
+    // Step 7.5: the method must be listed (byte for byte), be CORS-safelisted, or be covered by
+    // `*` when credentials mode is not "include".
+    let method_star = methods.iter().any(|m| *m == b"*");
+    if !methods.contains(&request.method)
+        && !is_cors_safelisted_method(request.method)
+        && (include || !method_star)
+    {
+        return Err(NetworkError::MethodNotAllowed {
+            method: token_string(request.method, false),
+            allowed: unique_strings(&methods, false),
+            wildcard: (method_star && include).then_some(WildcardIgnored::CredentialsInclude),
+        });
+    }
+
+    // Byte-case-insensitive membership through one lowercased set (lists may be long).
+    let allowed_headers = unique_strings(&header_names, true);
+    let allowed_set: HashSet<&str> = allowed_headers.iter().map(String::as_str).collect();
+    let listed = |name: &[u8]| allowed_set.contains(token_string(name, true).as_str());
+    let header_star = allowed_set.contains("*");
+    let mut missing: Vec<String> = Vec::new();
+    let mut first: Option<(String, bool)> = None;
+
+    // Step 7.6: a CORS non-wildcard request-header name in the request's header list must be
+    // listed by name (`*` never covers it). Policy: engines let `*` cover it (whatwg/fetch#1919),
+    // which step 7.7 then decides.
+    if !policy.wildcard_covers_authorization {
+        for name in request.header_names {
+            if is_cors_non_wildcard_request_header_name(name) && !listed(name) {
+                let n = token_string(name, true);
+                first.get_or_insert((n.clone(), true));
+                missing.push(n);
+            }
+        }
+    }
+    // Step 7.7: every CORS-unsafe request-header name must be listed (byte-case-insensitive) or
+    // covered by `*` when credentials mode is not "include".
+    for name in request.unsafe_names {
+        if !listed(name.as_bytes()) && (include || !header_star) {
+            let n = name.to_ascii_lowercase();
+            first.get_or_insert((n.clone(), false));
+            missing.push(n);
+        }
+    }
+    if let Some((name, non_wildcard_name)) = first {
+        missing.sort();
+        missing.dedup();
+        let wildcard = if !header_star {
+            None
+        } else if include {
+            Some(WildcardIgnored::CredentialsInclude)
+        } else {
+            Some(WildcardIgnored::NonWildcardName)
+        };
+        return Err(NetworkError::HeaderNotAllowed {
+            name,
+            missing,
+            allowed: allowed_headers,
+            wildcard,
+            non_wildcard_name,
+        });
+    }
+
+    // Steps 7.8–7.10: max-age.
+    let max_age = max_age(headers, policy);
+
+    // Steps 7.11–7.15 belong to the cache: hand it the lists.
+    Ok(PreflightResult {
+        methods: unique_strings(&methods, false),
+        header_names: allowed_headers,
+        max_age,
+        credentials: include,
+    })
+}
+
+/// Fetch §cors-preflight-fetch-0 step 7.8: what an `Access-Control-Max-Age` header says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxAge {
+    /// No such header (null).
+    Absent,
+    /// Delta-seconds (`1*DIGIT`), saturated at `u64::MAX` on overflow.
+    Seconds(u64),
+    /// Not delta-seconds, or several header lines (failure).
+    Invalid,
+}
+
+/// Fetch §cors-preflight-fetch-0 step 7.8: extract header list values of `Access-Control-Max-Age`,
+/// whose ABNF is `delta-seconds` (RFC 9111 §1.2.2: `1*DIGIT`). A value too large for `u64`
+/// saturates (RFC 9111 says to treat an overflowing value as a large positive number); the caller
+/// clamps it to its cap.
+///
+/// ```
+/// use corsgate::preflight::{parse_max_age, MaxAge};
+/// assert_eq!(parse_max_age(b"600"), MaxAge::Seconds(600));
+/// assert_eq!(parse_max_age(b"99999999999999999999"), MaxAge::Seconds(u64::MAX));
+/// assert_eq!(parse_max_age(b"-1"), MaxAge::Invalid);
+/// assert_eq!(parse_max_age(b""), MaxAge::Invalid);
+/// ```
+pub fn parse_max_age(value: &[u8]) -> MaxAge {
+    let value = header::normalize(value);
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return MaxAge::Invalid;
+    }
+    let n = value.iter().fold(0u64, |n, &d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
+    MaxAge::Seconds(n)
+}
+
+/// Fetch §cors-preflight-fetch-0 steps 7.8–7.10 for a header list: `Some(seconds)` clamped to
+/// `policy.max_age_cap`; absent → `policy.default_max_age`; invalid (or several lines) → per
+/// `policy.invalid_max_age` (the default, or `None`: do not cache).
+pub fn max_age(headers: &HeaderMap, policy: &Policy) -> Option<Duration> {
+    let mut lines = headers.get_all(ACCESS_CONTROL_MAX_AGE).iter();
+    let parsed = match (lines.next(), lines.next()) {
+        (None, _) => MaxAge::Absent,
+        (Some(v), None) => parse_max_age(v.as_bytes()),
+        // The ABNF allows a single value: several lines are failure.
+        (Some(_), Some(_)) => MaxAge::Invalid,
+    };
+    max_age_for(parsed, policy)
+}
+
+/// Fetch §cors-preflight-fetch-0 steps 7.9–7.10 for a parsed value.
+pub fn max_age_for(parsed: MaxAge, policy: &Policy) -> Option<Duration> {
+    // Step 7.9: failure or null → the default (5 in the standard).
+    let secs = match parsed {
+        MaxAge::Seconds(s) => s,
+        MaxAge::Absent => policy.default_max_age,
+        MaxAge::Invalid => match policy.invalid_max_age {
+            InvalidMaxAge::UseDefault => policy.default_max_age,
+            InvalidMaxAge::DoNotCache => return None,
+        },
+    };
+    // Step 7.10: clamp to the imposed limit.
+    Some(Duration::from_secs(secs.min(policy.max_age_cap)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_parsing() {
+        assert_eq!(parse_max_age(b" 7 "), MaxAge::Seconds(7));
+        assert_eq!(parse_max_age(b"+7"), MaxAge::Invalid);
+        assert_eq!(parse_max_age(b"7.0"), MaxAge::Invalid);
+        assert_eq!(parse_max_age(b"\xff"), MaxAge::Invalid);
+        let p = Policy::spec();
+        assert_eq!(
+            max_age_for(MaxAge::Seconds(u64::MAX), &p),
+            Some(Duration::from_secs(7200))
+        );
+        assert_eq!(
+            max_age_for(MaxAge::Absent, &p),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            max_age_for(MaxAge::Invalid, &p),
+            Some(Duration::from_secs(5))
+        );
+        let mut q = Policy::spec();
+        q.invalid_max_age = InvalidMaxAge::DoNotCache;
+        assert_eq!(max_age_for(MaxAge::Invalid, &q), None);
+    }
+
+    #[test]
+    fn redirect_statuses() {
+        assert!(is_redirect_status(307));
+        assert!(!is_redirect_status(304));
+        assert!(!is_redirect_status(300));
+    }
+}
