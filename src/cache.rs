@@ -553,8 +553,9 @@ impl PreflightCache {
         // §concept-cache-match-method: method is `method` or `*`.
         // §concept-cache-match-header: header name matches case-insensitively, or is `*` and the
         // name is not a CORS non-wildcard request-header name.
-        let wildcard_ok =
-            !header || wildcard_covers_authorization || !crate::safelist::is_cors_non_wildcard_request_header_name(name);
+        let wildcard_ok = !header
+            || wildcard_covers_authorization
+            || !crate::safelist::is_cors_non_wildcard_request_header_name(name);
         let mut found = false;
         for &cred in creds {
             let names: [Option<&[u8]>; 2] =

@@ -134,12 +134,19 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
 pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
     let mut names = match policy.header_judging {
         HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_names(
-            headers.iter().map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+            headers
+                .iter()
+                .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
         ),
         HeaderJudging::Combined => {
             let combined: Vec<(&[u8], Vec<u8>)> = headers
                 .keys()
-                .map(|n| (n.as_str().as_bytes(), crate::header::get(headers, n).unwrap_or_default()))
+                .map(|n| {
+                    (
+                        n.as_str().as_bytes(),
+                        crate::header::get(headers, n).unwrap_or_default(),
+                    )
+                })
                 .collect();
             safelist::cors_unsafe_request_header_names(
                 combined.iter().map(|(n, v)| (*n, v.as_slice())),

@@ -213,6 +213,13 @@ pub enum NetworkError {
         /// The port.
         port: u16,
     },
+    /// The preflight request could not be built from the request's parts (Fetch
+    /// §cors-preflight-fetch-0 steps 1–5). Requests started through `UserAgent::start` always
+    /// have valid parts; this exists so that no input can make the machine panic.
+    InvalidPreflightRequest {
+        /// What was wrong.
+        reason: String,
+    },
 }
 
 /// Shows bytes as escaped ASCII, shortened to 200 bytes.
@@ -286,6 +293,7 @@ impl NetworkError {
             | SameOriginModeCrossOrigin { .. }
             | CorsModeNonHttpScheme { .. } => "fetch#concept-main-fetch step 12",
             BadPort { .. } => "fetch#block-bad-port",
+            InvalidPreflightRequest { .. } => "fetch#cors-preflight-fetch-0 steps 1-5",
         }
     }
 
@@ -389,7 +397,8 @@ impl NetworkError {
             NoCorsRedirectModeNotFollow { .. }
             | SameOriginModeCrossOrigin { .. }
             | CorsModeNonHttpScheme { .. }
-            | BadPort { .. } => return None,
+            | BadPort { .. }
+            | InvalidPreflightRequest { .. } => return None,
         })
     }
 
@@ -550,6 +559,9 @@ impl NetworkError {
                 Shown(url.as_bytes())
             ),
             BadPort { port } => write!(f, "port {port} is a bad port"),
+            InvalidPreflightRequest { reason } => {
+                write!(f, "the preflight request cannot be built: {reason}")
+            }
         }
     }
 }

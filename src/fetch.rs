@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::cache::{CacheKey, PreflightCache};
 use crate::classify::{classify, Branch, HopView, PreflightReasons};
-use crate::error::NetworkError;
+use crate::error::{NetworkError, Stage};
 use crate::guard::{Guard, GuardedHeaders};
 use crate::origin::{Origin, RedirectTaint};
 use crate::policy::Policy;
@@ -433,15 +433,23 @@ impl Fetch {
     /// What to do next. Polling again after [`Action::Done`] returns the same outcome.
     pub fn poll(&mut self) -> Action {
         match std::mem::replace(&mut self.state, State::AwaitingResponse) {
-            State::PreflightReady(reasons) => {
-                let request = self.preflight_request(&reasons);
-                self.state = State::AwaitingPreflight(reasons);
-                Action::Send(Outgoing {
-                    kind: RequestKind::Preflight,
-                    request,
-                    credentials: false,
-                })
-            }
+            State::PreflightReady(reasons) => match self.preflight_request(&reasons) {
+                Ok(request) => {
+                    self.state = State::AwaitingPreflight(reasons);
+                    Action::Send(Outgoing {
+                        kind: RequestKind::Preflight,
+                        request,
+                        credentials: false,
+                    })
+                }
+                Err(error) => {
+                    let outcome = Err(NetworkError::InvalidPreflightRequest {
+                        reason: error.to_string(),
+                    });
+                    self.state = State::Done(outcome.clone());
+                    Action::Done(outcome)
+                }
+            },
             State::RequestReady => {
                 let out = self.actual_request();
                 self.state = State::AwaitingResponse;
@@ -526,12 +534,18 @@ impl Fetch {
             Branch::SameOrigin => (ResponseTainting::Basic, None),
             Branch::NoCors => (ResponseTainting::Opaque, None),
             Branch::SameOriginModeCrossOrigin => {
+                let url = url.to_string();
                 return self.fail(ua, NetworkError::SameOriginModeCrossOrigin { url });
             }
             Branch::NoCorsRedirectNotFollow => {
-                return self.fail(ua, NetworkError::NoCorsRedirectNotFollow { url });
+                let redirect_mode = self.redirect_mode;
+                return self.fail(
+                    ua,
+                    NetworkError::NoCorsRedirectModeNotFollow { redirect_mode },
+                );
             }
             Branch::NonHttpScheme => {
+                let url = url.to_string();
                 return self.fail(ua, NetworkError::CorsModeNonHttpScheme { url });
             }
             Branch::Cors { preflight } => (ResponseTainting::Cors, preflight),
@@ -580,7 +594,10 @@ impl Fetch {
     }
 
     /// Fetch §cors-preflight-fetch-0 steps 1–4.
-    fn preflight_request(&self, reasons: &PreflightReasons) -> http::Request<()> {
+    fn preflight_request(
+        &self,
+        reasons: &PreflightReasons,
+    ) -> Result<http::Request<()>, preflight::PreflightBuildError> {
         preflight::build_preflight_request(
             &self.serialized_origin(),
             self.current_url(),
@@ -607,7 +624,7 @@ impl Fetch {
         }
         let mut request = http::Request::new(());
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = uri_of(self.current_url());
+        *request.uri_mut() = crate::request::request_target(self.current_url());
         *request.headers_mut() = headers;
         // HTTP-network-or-cache fetch step 8.6: includeCredentials.
         let credentials = match self.credentials {
@@ -632,17 +649,13 @@ impl Fetch {
     ) {
         let (parts, ()) = response.into_parts();
         let origin = self.serialized_origin();
-        let header_names: Vec<&[u8]> = self
-            .headers
-            .keys()
-            .map(|n| n.as_str().as_bytes())
-            .collect();
+        let header_names: Vec<&[u8]> = self.headers.keys().map(|n| n.as_str().as_bytes()).collect();
         let result = preflight::validate_preflight_response(
             parts.status,
             &parts.headers,
-            &preflight::PreflightRequest {
+            &preflight::PreflightFor {
                 origin: origin.as_bytes(),
-                method: &self.method,
+                method: self.method.as_str().as_bytes(),
                 header_names: &header_names,
                 unsafe_names: &reasons.unsafe_headers,
                 credentials: self.credentials,
@@ -664,13 +677,21 @@ impl Fetch {
                         url: &url_str,
                     };
                     for m in &result.methods {
-                        if ua.policy.cache_wildcards || m.as_slice() != b"*" {
-                            ua.cache.insert_method(now, key, include, m, max_age);
+                        if ua.policy.cache_wildcards || m != "*" {
+                            ua.cache
+                                .insert_method(now, key, include, m.as_bytes(), max_age);
                         }
                     }
                     for h in &result.header_names {
-                        if ua.policy.cache_wildcards || h.as_slice() != b"*" {
-                            ua.cache.insert_header_with(now, key, include, h, max_age, ua.policy.wildcard_covers_authorization);
+                        if ua.policy.cache_wildcards || h != "*" {
+                            ua.cache.insert_header_with(
+                                now,
+                                key,
+                                include,
+                                h.as_bytes(),
+                                max_age,
+                                ua.policy.wildcard_covers_authorization,
+                            );
                         }
                     }
                 }
@@ -690,12 +711,14 @@ impl Fetch {
         // HTTP fetch step 5.4: the CORS check, on every response of a CORS request (redirects too).
         if self.tainting == ResponseTainting::Cors {
             let origin = self.serialized_origin();
-            if let Err(error) = check::cors_check(
-                &parts.headers,
-                origin.as_bytes(),
-                self.credentials,
-                check::Stage::for_status(status),
-            ) {
+            let stage = if redirect::is_redirect_status(status) {
+                Stage::Redirect
+            } else {
+                Stage::Response
+            };
+            if let Err(error) =
+                check::cors_check_at(stage, &parts.headers, origin.as_bytes(), self.credentials)
+            {
                 return self.fail(ua, error);
             }
         }
@@ -746,17 +769,22 @@ impl Fetch {
             // Step 4: no Location.
             Ok(None) => return Ok(false),
             // Step 5: failure.
-            Err(error) => return Err(NetworkError::RedirectLocationInvalid { error }),
+            Err(_) => {
+                let location = crate::header::get(headers, http::header::LOCATION);
+                return Err(NetworkError::RedirectLocationInvalid {
+                    location: location.unwrap_or_default(),
+                });
+            }
         };
         // Step 6: only HTTP(S).
         if !matches!(location.scheme(), "http" | "https") {
-            return Err(NetworkError::RedirectToNonHttpScheme { url: location });
+            return Err(NetworkError::RedirectToNonHttpScheme {
+                url: location.to_string(),
+            });
         }
         // Steps 7–8: the redirect limit.
         if self.redirect_count >= REDIRECT_LIMIT {
-            return Err(NetworkError::RedirectLimit {
-                limit: REDIRECT_LIMIT,
-            });
+            return Err(NetworkError::RedirectLimit);
         }
         self.redirect_count += 1;
         let location_origin = Origin::of_url(&location);
@@ -768,7 +796,9 @@ impl Fetch {
                 || self.tainting == ResponseTainting::Cors
                 || ua.policy.reject_userinfo_in_any_redirect)
         {
-            return Err(NetworkError::RedirectUrlHasCredentials { url: location });
+            return Err(NetworkError::RedirectUrlHasCredentials {
+                url: location.to_string(),
+            });
         }
         // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body.
         let method_rewritten = redirect::rewrites_to_get(status, &self.method);
@@ -791,7 +821,9 @@ impl Fetch {
             let names: Vec<HeaderName> = self
                 .headers
                 .keys()
-                .filter(|n| safelist::is_cors_non_wildcard_request_header_name(n.as_str().as_bytes()))
+                .filter(|n| {
+                    safelist::is_cors_non_wildcard_request_header_name(n.as_str().as_bytes())
+                })
                 .cloned()
                 .collect();
             for name in names {
@@ -858,13 +890,4 @@ impl Fetch {
         }
         self.state = State::Done(Err(error));
     }
-}
-
-/// The request-target for `http::Request` (absolute form: scheme, authority, path and query).
-fn uri_of(url: &Url) -> http::Uri {
-    let mut s = url.as_str();
-    if let Some(i) = s.find('#') {
-        s = &s[..i];
-    }
-    s.parse().unwrap_or_default()
 }

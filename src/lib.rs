@@ -4,8 +4,10 @@
 
 pub mod cache;
 pub mod check;
+pub mod classify;
 pub mod error;
 pub mod expose;
+pub mod fetch;
 pub mod forbidden;
 pub mod guard;
 pub mod header;
@@ -15,9 +17,7 @@ pub mod origin;
 pub mod policy;
 pub mod preflight;
 pub mod range;
-pub mod request;
-pub mod safelist;
-pub mod classify;
-pub mod fetch;
 pub mod redirect;
 pub mod replay;
+pub mod request;
+pub mod safelist;

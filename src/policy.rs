@@ -62,7 +62,10 @@ impl Policy {
             max_age_cap: 7200,
             invalid_max_age: InvalidMaxAge::UseDefault,
             wildcard_covers_authorization: false,
-            cache: CacheConfig { max_entries: 4096, max_bytes: 4 << 20 },
+            cache: CacheConfig {
+                max_entries: 4096,
+                max_bytes: 4 << 20,
+            },
             header_judging: HeaderJudging::PerEntry,
             acrh_lists_duplicates: false,
             cache_wildcards: true,

@@ -30,9 +30,6 @@ pub enum PreflightBuildError {
     /// A CORS-unsafe request-header name is not a header name (RFC 9110 token).
     #[error("`{0}` is not a header name")]
     HeaderName(String),
-    /// The URL is not accepted as an HTTP request target.
-    #[error("the URL `{0}` is not a valid request target")]
-    Url(String),
 }
 
 /// Fetch §cors-preflight-fetch-0 steps 1–5: the preflight request for a request with this origin
@@ -60,10 +57,7 @@ pub fn build_preflight_request(
     unsafe_names: &[String],
 ) -> Result<Request<()>, PreflightBuildError> {
     // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
-    let uri: http::Uri = url
-        .as_str()
-        .parse()
-        .map_err(|_| PreflightBuildError::Url(url.as_str().to_owned()))?;
+    let uri = crate::request::request_target(url);
     let mut req = Request::new(());
     *req.method_mut() = Method::OPTIONS;
     *req.uri_mut() = uri;

@@ -8,7 +8,6 @@
 use http::{HeaderMap, Method};
 use url::Url;
 
-
 /// Fetch §redirect-status: 301, 302, 303, 307 or 308.
 pub fn is_redirect_status(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)

@@ -138,7 +138,11 @@ const REPEAT_GAP: Duration = Duration::from_millis(50);
 /// Replays `scenario` under `policy`: `repeat` runs sharing one user agent's cache.
 ///
 /// `start` is the simulated clock's first reading.
-pub fn replay(scenario: &Scenario, policy: &Policy, start: Instant) -> Result<Vec<Run>, ScenarioError> {
+pub fn replay(
+    scenario: &Scenario,
+    policy: &Policy,
+    start: Instant,
+) -> Result<Vec<Run>, ScenarioError> {
     let document = Url::parse(&scenario.document)
         .map_err(|_| ScenarioError::Document(scenario.document.clone()))?;
     let page = Origin::of_url(&document);
@@ -289,7 +293,10 @@ impl Server {
             headers.append(http::header::CONTENT_LENGTH, HeaderValue::from(len));
             let method = match route.method.as_str() {
                 "*" => None,
-                m => Some(Method::from_bytes(m.as_bytes()).map_err(|_| bad("(method)", "invalid method"))?),
+                m => Some(
+                    Method::from_bytes(m.as_bytes())
+                        .map_err(|_| bad("(method)", "invalid method"))?,
+                ),
             };
             let status = http::StatusCode::from_u16(route.status)
                 .map_err(|_| bad("(status)", "invalid status"))?;
@@ -301,9 +308,10 @@ impl Server {
 
     fn answer(&self, method: &Method, url: &Url) -> http::Response<()> {
         let target = server_url(url);
-        let route = self.routes.iter().find(|(m, u, _, _)| {
-            m.as_ref().is_none_or(|m| m == method) && *u == target
-        });
+        let route = self
+            .routes
+            .iter()
+            .find(|(m, u, _, _)| m.as_ref().is_none_or(|m| m == method) && *u == target);
         let mut response = http::Response::new(());
         match route {
             Some((_, _, status, headers)) => {

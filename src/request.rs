@@ -232,3 +232,31 @@ impl Request {
         self
     }
 }
+
+/// The request-target an HTTP client sends for `url` (absolute form): the URL without fragment
+/// and without credentials (a client sends those, if at all, as `Authorization`).
+///
+/// Characters `http::Uri` does not accept are percent-encoded, so any URL gives a target.
+///
+/// ```
+/// let url = url::Url::parse("https://u:p@api.example/a?b#c").unwrap();
+/// assert_eq!(corsgate::request::request_target(&url), "https://api.example/a?b");
+/// ```
+pub fn request_target(url: &url::Url) -> http::Uri {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    if let Ok(uri) = url.as_str().parse() {
+        return uri;
+    }
+    let mut escaped = String::with_capacity(url.as_str().len() + 16);
+    for b in url.as_str().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
+            escaped.push(char::from(b));
+        } else {
+            escaped.push_str(&format!("%{b:02X}"));
+        }
+    }
+    escaped.parse().unwrap_or_default()
+}

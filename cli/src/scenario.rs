@@ -34,7 +34,8 @@ fn err(path: &str, expected: &'static str) -> FormatError {
 }
 
 fn field<'a>(obj: &'a Map<String, Value>, path: &str, key: &str) -> Result<&'a Value, FormatError> {
-    obj.get(key).ok_or_else(|| err(&join(path, key), "a value (field missing)"))
+    obj.get(key)
+        .ok_or_else(|| err(&join(path, key), "a value (field missing)"))
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -46,7 +47,9 @@ fn join(path: &str, key: &str) -> String {
 }
 
 fn string(v: &Value, path: &str) -> Result<String, FormatError> {
-    v.as_str().map(str::to_owned).ok_or_else(|| err(path, "a string"))
+    v.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| err(path, "a string"))
 }
 
 fn opt_string(v: Option<&Value>, path: &str) -> Result<Option<String>, FormatError> {
@@ -57,7 +60,9 @@ fn opt_string(v: Option<&Value>, path: &str) -> Result<Option<String>, FormatErr
 }
 
 fn pairs(v: &Value, path: &str) -> Result<Vec<(String, String)>, FormatError> {
-    let list = v.as_array().ok_or_else(|| err(path, "a list of [name, value] pairs"))?;
+    let list = v
+        .as_array()
+        .ok_or_else(|| err(path, "a list of [name, value] pairs"))?;
     list.iter()
         .enumerate()
         .map(|(i, pair)| {
@@ -101,7 +106,13 @@ pub fn scenario_from_json(v: &Value) -> Result<Scenario, FormatError> {
             None | Some(Value::Null) => Vec::new(),
             Some(h) => pairs(h, "fetch.headers")?,
         },
-        mode: keyword(f, "fetch", "mode", Default::default(), "cors, no-cors or same-origin")?,
+        mode: keyword(
+            f,
+            "fetch",
+            "mode",
+            Default::default(),
+            "cors, no-cors or same-origin",
+        )?,
         credentials: keyword(
             f,
             "fetch",
@@ -109,15 +120,22 @@ pub fn scenario_from_json(v: &Value) -> Result<Scenario, FormatError> {
             Default::default(),
             "omit, same-origin or include",
         )?,
-        redirect: keyword(f, "fetch", "redirect", Default::default(), "follow, error or manual")?,
+        redirect: keyword(
+            f,
+            "fetch",
+            "redirect",
+            Default::default(),
+            "follow, error or manual",
+        )?,
         body: opt_string(f.get("body"), "fetch.body")?,
     };
     let repeat = match obj.get("repeat") {
         None | Some(Value::Null) => 1,
-        Some(r) => r
-            .as_u64()
-            .filter(|&r| (1..=100).contains(&r))
-            .ok_or_else(|| err("repeat", "a whole number from 1 to 100"))? as u32,
+        Some(r) => {
+            r.as_u64()
+                .filter(|&r| (1..=100).contains(&r))
+                .ok_or_else(|| err("repeat", "a whole number from 1 to 100"))? as u32
+        }
     };
     let routes = field(obj, "", "routes")?
         .as_array()
