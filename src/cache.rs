@@ -472,6 +472,25 @@ impl PreflightCache {
         )
     }
 
+    /// Whether any live entry for `key` fits a request with this credentials mode
+    /// (§concept-cache-match), whatever its method or header name. Engines that keep one result
+    /// per (origin, URL) only skip a preflight when such a result exists (see
+    /// `Policy::sticky_preflight`). Costs O(entries of the group).
+    pub fn has_match(&self, now: Instant, key: CacheKey<'_>, include: bool) -> bool {
+        let hash = self.group_hash(key);
+        let Some(g) = self.find_group(key, hash) else {
+            return false;
+        };
+        let mut i = self.group(g).map_or(NIL, |gr| gr.head);
+        while let Some(e) = self.entries.get(i as usize).filter(|_| i != NIL) {
+            if e.expiry > now && (e.flags & F_CRED != 0 || !include) {
+                return true;
+            }
+            i = e.grp_next;
+        }
+        false
+    }
+
     /// Fetch §concept-cache-clear: remove every entry whose partition key, byte-serialized origin
     /// and URL are `key`'s (whatever its credentials, method or header name).
     pub fn clear(&mut self, key: CacheKey<'_>) {

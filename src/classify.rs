@@ -39,6 +39,10 @@ pub struct PreflightReasons {
     pub method_not_safelisted: bool,
     /// The use-CORS-preflight flag is set.
     pub forced: bool,
+    /// Required by engine behaviour rather than this hop's method and headers: an earlier hop
+    /// of the fetch needed a preflight, or the script's original headers did
+    /// (`Policy::sticky_preflight`, `Policy::headers_after_redirect`).
+    pub inherited: bool,
     /// The CORS-unsafe request-header names, sorted and lowercase, as they go into
     /// `Access-Control-Request-Headers` under the policy (Fetch §cors-unsafe-request-header-names).
     pub unsafe_headers: Vec<String>,
@@ -47,7 +51,10 @@ pub struct PreflightReasons {
 impl PreflightReasons {
     /// True when any reason calls for a preflight.
     pub fn any(&self) -> bool {
-        self.method_not_safelisted || self.forced || !self.unsafe_headers.is_empty()
+        self.method_not_safelisted
+            || self.forced
+            || self.inherited
+            || !self.unsafe_headers.is_empty()
     }
 }
 
@@ -119,6 +126,7 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
                     hop.method.as_str().as_bytes(),
                 ),
                 forced: hop.use_cors_preflight,
+                inherited: false,
                 unsafe_headers: unsafe_header_names(hop.headers, policy),
             };
             Branch::Cors {
@@ -128,38 +136,44 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
     }
 }
 
-/// Fetch §cors-unsafe-request-header-names over a `HeaderMap`, judged as the policy says:
-/// per header-list entry (the standard) or on each name's combined value (Chromium, WebKit).
-/// With [`Policy::acrh_lists_duplicates`] a name is listed once per entry (Firefox).
+/// Fetch §cors-unsafe-request-header-names over a `HeaderMap`, as the policy judges it: per
+/// header-list entry (the standard) or on each name's combined value (Chromium, WebKit); with or
+/// without the 1024-byte total rule; listing a duplicated name once (a set, the standard) or once
+/// per unsafe entry (Firefox).
+///
+/// ```
+/// use corsgate::classify::unsafe_header_names;
+/// use corsgate::policy::Policy;
+/// let mut h = http::HeaderMap::new();
+/// h.append("x-a", "1".parse().unwrap());
+/// h.append("x-a", "2".parse().unwrap());
+/// assert_eq!(unsafe_header_names(&h, &Policy::spec()), ["x-a"]);
+/// assert_eq!(unsafe_header_names(&h, &Policy::firefox()), ["x-a", "x-a"]);
+/// ```
 pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
     let mut names = match policy.header_judging {
-        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_names(
+        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_entries(
             headers
                 .iter()
                 .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+            policy.unsafe_total_rule,
         ),
         HeaderJudging::Combined => {
             let combined: Vec<(&[u8], Vec<u8>)> = headers
                 .keys()
                 .map(|n| {
-                    (
-                        n.as_str().as_bytes(),
-                        crate::header::get(headers, n).unwrap_or_default(),
-                    )
+                    let value = crate::header::get(headers, n).unwrap_or_default();
+                    (n.as_str().as_bytes(), value)
                 })
                 .collect();
-            safelist::cors_unsafe_request_header_names(
+            safelist::cors_unsafe_request_header_entries(
                 combined.iter().map(|(n, v)| (*n, v.as_slice())),
+                policy.unsafe_total_rule,
             )
         }
     };
-    if policy.acrh_lists_duplicates {
-        let mut listed = Vec::with_capacity(names.len());
-        for name in names.drain(..) {
-            let entries = headers.get_all(name.as_str()).iter().count().max(1);
-            listed.extend(std::iter::repeat(name).take(entries));
-        }
-        names = listed;
+    if !policy.acrh_lists_duplicates {
+        names.dedup();
     }
     names
 }

@@ -17,7 +17,7 @@ use crate::classify::{classify, Branch, HopView, PreflightReasons};
 use crate::error::{NetworkError, Stage};
 use crate::guard::{Guard, GuardedHeaders};
 use crate::origin::{Origin, RedirectTaint};
-use crate::policy::Policy;
+use crate::policy::{HeadersAfterRedirect, Policy};
 use crate::redirect;
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
 use crate::{check, expose, forbidden, method, preflight, safelist};
@@ -74,6 +74,9 @@ pub enum RequestError {
     /// `no-cors` mode with a method that is not `GET`, `HEAD` or `POST` (§dom-request step 30.1).
     #[error("method `{0}` is not allowed in no-cors mode: only GET, HEAD and POST are (Fetch #dom-request step 30)")]
     NoCorsMethod(String),
+    /// The URL includes credentials (§dom-request step 5.4: a username or password).
+    #[error("the URL `{0}` includes credentials (a username or password), which fetch() refuses (Fetch #dom-request step 5)")]
+    UrlHasCredentials(String),
     /// A `GET` or `HEAD` request with a body (§dom-request step 35).
     #[error("a {0} request cannot have a body (Fetch #dom-request step 35)")]
     BodyWithGetOrHead(String),
@@ -245,10 +248,21 @@ pub enum Event {
     },
 }
 
+/// A preflight to send or awaited: why, and the origin it carries.
+#[derive(Debug)]
+struct Pending {
+    reasons: PreflightReasons,
+    /// The byte-serialized origin the preflight carries and is checked against.
+    origin: String,
+    /// Whether its response gets the CORS check (`Policy::preflight_ignores_taint` skips it for
+    /// a URL same-origin with the page).
+    cors_check: bool,
+}
+
 #[derive(Debug)]
 enum State {
-    PreflightReady(PreflightReasons),
-    AwaitingPreflight(PreflightReasons),
+    PreflightReady(Pending),
+    AwaitingPreflight(Pending),
     RequestReady,
     AwaitingResponse,
     Done(Result<Response, NetworkError>),
@@ -273,12 +287,27 @@ pub struct Fetch {
     /// Some main fetch in the chain took the CORS-with-preflight branch (main fetch step 12.3
     /// clears the cache when such a fetch ends in a network error).
     preflight_branch: bool,
-    /// A preflight was sent (or answered from the cache) for some hop.
-    preflighted: bool,
+    /// Some CORS hop of this fetch required a preflight (`Policy::sticky_preflight`).
+    preflight_required: bool,
+    /// The header list as the script built it, after the guards (`Policy::headers_after_redirect`).
+    original_headers: HeaderMap,
+    /// Lowercase names redirects removed from the header list.
+    removed_names: Vec<String>,
+    /// The `Origin` header the last actual request carried
+    /// (`Policy::keep_origin_header_same_origin_redirect`).
+    last_origin_header: Option<HeaderValue>,
+    /// An `Origin` value carried over from the previous request by a same-origin redirect
+    /// (`Policy::keep_origin_header_same_origin_redirect`).
+    origin_carried_over: Option<HeaderValue>,
     last_preflight_cache_hit: bool,
     dropped: Vec<DroppedHeader>,
     events: Vec<Event>,
     state: State,
+}
+
+/// Whether the policy skips the CORS check of a preflight to a URL same-origin with the page.
+fn policy_skips_same_origin_check(policy: &Policy) -> bool {
+    policy.preflight_ignores_taint
 }
 
 /// The maximum number of redirects (Fetch §http-redirect-fetch step 7).
@@ -286,7 +315,11 @@ pub const REDIRECT_LIMIT: u32 = 20;
 
 impl Fetch {
     fn start(ua: &mut UserAgent, now: Instant, request: Request) -> Result<Fetch, RequestError> {
-        // The Request constructor: validate and normalize the method (§dom-request step 25).
+        // The Request constructor: a URL with credentials is refused (§dom-request step 5.4).
+        if redirect::includes_credentials(&request.url) {
+            return Err(RequestError::UrlHasCredentials(request.url.to_string()));
+        }
+        // Validate and normalize the method (§dom-request step 25).
         let method = method::parse_method(request.method.as_str().as_bytes())?;
         // Step 30.1: no-cors allows only CORS-safelisted methods.
         if request.mode == Mode::NoCors
@@ -334,6 +367,7 @@ impl Fetch {
             origin: request.origin,
             url_list: vec![request.url],
             method,
+            original_headers: headers.clone(),
             headers,
             mode: request.mode,
             credentials: request.credentials,
@@ -345,7 +379,10 @@ impl Fetch {
             tainting: ResponseTainting::Basic,
             redirect_count: 0,
             preflight_branch: false,
-            preflighted: false,
+            preflight_required: false,
+            removed_names: Vec::new(),
+            last_origin_header: None,
+            origin_carried_over: None,
             last_preflight_cache_hit: false,
             dropped,
             events: Vec::new(),
@@ -433,9 +470,9 @@ impl Fetch {
     /// What to do next. Polling again after [`Action::Done`] returns the same outcome.
     pub fn poll(&mut self) -> Action {
         match std::mem::replace(&mut self.state, State::AwaitingResponse) {
-            State::PreflightReady(reasons) => match self.preflight_request(&reasons) {
+            State::PreflightReady(pending) => match self.preflight_request(&pending) {
                 Ok(request) => {
-                    self.state = State::AwaitingPreflight(reasons);
+                    self.state = State::AwaitingPreflight(pending);
                     Action::Send(Outgoing {
                         kind: RequestKind::Preflight,
                         request,
@@ -455,8 +492,8 @@ impl Fetch {
                 self.state = State::AwaitingResponse;
                 Action::Send(out)
             }
-            State::AwaitingPreflight(reasons) => {
-                self.state = State::AwaitingPreflight(reasons);
+            State::AwaitingPreflight(pending) => {
+                self.state = State::AwaitingPreflight(pending);
                 Action::AwaitResponse
             }
             State::AwaitingResponse => Action::AwaitResponse,
@@ -488,8 +525,8 @@ impl Fetch {
         response: http::Response<()>,
     ) -> Result<(), UsageError> {
         match std::mem::replace(&mut self.state, State::AwaitingResponse) {
-            State::AwaitingPreflight(reasons) => {
-                self.on_preflight_response(ua, now, &reasons, response);
+            State::AwaitingPreflight(pending) => {
+                self.on_preflight_response(ua, now, &pending, response);
                 Ok(())
             }
             State::AwaitingResponse => {
@@ -507,30 +544,30 @@ impl Fetch {
 
     // ----- the algorithms --------------------------------------------------------------------
 
-    fn cache_key_parts(&self) -> (Vec<u8>, String) {
-        (
-            self.serialized_origin().into_bytes(),
-            self.current_url().as_str().to_owned(),
-        )
-    }
-
     /// Fetch §main-fetch step 12 for the current URL, then HTTP fetch step 5.1 (the cache).
     fn main_fetch(&mut self, ua: &mut UserAgent, now: Instant) {
+        let policy = &ua.policy;
+        // The header list that decides a preflight: the current one (Fetch), or after a redirect
+        // the script's original one (policy: Firefox, WebKit).
+        let judged = match policy.headers_after_redirect {
+            HeadersAfterRedirect::Current => &self.headers,
+            _ => &self.original_headers,
+        };
         let branch = classify(
             &HopView {
                 origin: &self.origin,
                 url: self.current_url(),
                 method: &self.method,
-                headers: &self.headers,
+                headers: judged,
                 mode: self.mode,
                 tainting: self.tainting,
                 use_cors_preflight: self.use_cors_preflight,
             },
             self.redirect_mode == RedirectMode::Follow,
-            &ua.policy,
+            policy,
         );
         let url = self.current_url().clone();
-        let (tainting, reasons) = match branch {
+        let (tainting, mut reasons) = match branch {
             Branch::SameOrigin => (ResponseTainting::Basic, None),
             Branch::NoCors => (ResponseTainting::Opaque, None),
             Branch::SameOriginModeCrossOrigin => {
@@ -550,6 +587,24 @@ impl Fetch {
             }
             Branch::Cors { preflight } => (ResponseTainting::Cors, preflight),
         };
+        if tainting == ResponseTainting::Cors {
+            if policy.headers_after_redirect == HeadersAfterRedirect::OriginalMinusRemoved {
+                // Firefox: names a redirect removed are not listed, but the original list still
+                // calls for a preflight.
+                if let Some(r) = reasons.as_mut() {
+                    let before = r.unsafe_headers.len();
+                    r.unsafe_headers.retain(|n| !self.removed_names.contains(n));
+                    r.inherited |= r.unsafe_headers.len() < before;
+                }
+            }
+            if policy.sticky_preflight && self.preflight_required && reasons.is_none() {
+                // Firefox, WebKit: a fetch that needed a preflight keeps needing one.
+                reasons = Some(PreflightReasons {
+                    inherited: true,
+                    ..PreflightReasons::default()
+                });
+            }
+        }
         self.tainting = tainting;
         self.events.push(Event::Classified {
             url: url.clone(),
@@ -562,53 +617,92 @@ impl Fetch {
         };
         // Main fetch step 12, the preflight branch: HTTP fetch with makeCORSPreflight.
         self.preflight_branch = true;
+        self.preflight_required = true;
         // HTTP fetch step 5.1: is there a cache entry for the method and every unsafe name?
-        let include = self.credentials == CredentialsMode::Include;
-        let (origin, url_str) = self.cache_key_parts();
-        let key = CacheKey {
-            partition: &self.partition,
-            origin: &origin,
-            url: &url_str,
-        };
-        let method_bytes = self.method.as_str().as_bytes();
-        let method_miss = !ua.cache.method_match(now, key, include, method_bytes)
-            && (reasons.method_not_safelisted || reasons.forced);
-        let header_miss = reasons.unsafe_headers.iter().any(|name| {
-            !ua.cache.header_match_with(
-                now,
-                key,
-                include,
-                name.as_bytes(),
-                ua.policy.wildcard_covers_authorization,
-            )
-        });
-        if method_miss || header_miss {
-            self.last_preflight_cache_hit = false;
-            self.state = State::PreflightReady(reasons);
-        } else {
-            self.last_preflight_cache_hit = true;
-            self.preflighted = true;
+        let hit = self.cache_allows(ua, now, &reasons);
+        self.last_preflight_cache_hit = hit;
+        if hit {
             self.events.push(Event::PreflightCacheHit { url });
             self.state = State::RequestReady;
+        } else {
+            let cors_check = !(policy_skips_same_origin_check(&ua.policy)
+                && self.origin.same_origin(&Origin::of_url(&url)));
+            self.state = State::PreflightReady(Pending {
+                origin: self.preflight_origin(&ua.policy),
+                reasons,
+                cors_check,
+            });
         }
+    }
+
+    /// The byte-serialized origin preflights carry and the cache is keyed by: the serialized
+    /// request origin, or the page's origin under `Policy::preflight_ignores_taint`.
+    fn preflight_origin(&self, policy: &Policy) -> String {
+        if policy.preflight_ignores_taint {
+            self.origin.serialize()
+        } else {
+            self.serialized_origin()
+        }
+    }
+
+    /// Whether preflight results for the current hop may be cached or looked up
+    /// (`Policy::cache_tainted_preflights`).
+    fn cacheable(&self, policy: &Policy) -> bool {
+        policy.cache_tainted_preflights
+            || policy.preflight_ignores_taint
+            || self.redirect_taint() == RedirectTaint::SameOrigin
+    }
+
+    /// HTTP fetch step 5.1: no preflight when the cache has a method entry (if the method needs
+    /// one) and a header-name entry for every unsafe name.
+    fn cache_allows(&self, ua: &mut UserAgent, now: Instant, reasons: &PreflightReasons) -> bool {
+        if !self.cacheable(&ua.policy) {
+            return false;
+        }
+        let include = self.credentials == CredentialsMode::Include;
+        let origin = self.preflight_origin(&ua.policy);
+        let url = self.current_url().as_str();
+        let key = CacheKey {
+            partition: &self.partition,
+            origin: origin.as_bytes(),
+            url,
+        };
+        let needs_method = reasons.method_not_safelisted || reasons.forced;
+        if needs_method
+            && !ua
+                .cache
+                .method_match(now, key, include, self.method.as_str().as_bytes())
+        {
+            return false;
+        }
+        let covers = ua.policy.cached_wildcard_covers_authorization;
+        if !reasons.unsafe_headers.iter().all(|name| {
+            ua.cache
+                .header_match_with(now, key, include, name.as_bytes(), covers)
+        }) {
+            return false;
+        }
+        // A preflight called for by neither the method nor a header (`inherited`) is skipped only
+        // when a result for this URL exists at all.
+        needs_method || !reasons.unsafe_headers.is_empty() || ua.cache.has_match(now, key, include)
     }
 
     /// Fetch §cors-preflight-fetch-0 steps 1–4.
     fn preflight_request(
         &self,
-        reasons: &PreflightReasons,
+        pending: &Pending,
     ) -> Result<http::Request<()>, preflight::PreflightBuildError> {
         preflight::build_preflight_request(
-            &self.serialized_origin(),
+            &pending.origin,
             self.current_url(),
             &self.method,
-            &reasons.unsafe_headers,
+            &pending.reasons.unsafe_headers,
         )
     }
 
     /// The actual request as it goes on the wire for CORS purposes (Fetch
     /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
-    fn actual_request(&self) -> Outgoing {
+    fn actual_request(&mut self) -> Outgoing {
         let mut headers = self.headers.clone();
         let origin_value = crate::origin::request_origin_header(
             &self.origin,
@@ -619,9 +713,17 @@ impl Fetch {
             self.current_url(),
             self.referrer_policy,
         );
-        if let Some(value) = origin_value.and_then(|v| HeaderValue::from_str(&v).ok()) {
-            headers.insert(http::header::ORIGIN, value);
+        let origin_value = origin_value
+            .and_then(|v| HeaderValue::from_str(&v).ok())
+            .or_else(|| self.origin_carried_over.clone());
+        let origin_value = match (&self.origin_carried_over, origin_value) {
+            (Some(carried), Some(_)) => Some(carried.clone()),
+            (_, value) => value,
+        };
+        if let Some(value) = &origin_value {
+            headers.insert(http::header::ORIGIN, value.clone());
         }
+        self.last_origin_header = origin_value;
         let mut request = http::Request::new(());
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = crate::request::request_target(self.current_url());
@@ -644,64 +746,64 @@ impl Fetch {
         &mut self,
         ua: &mut UserAgent,
         now: Instant,
-        reasons: &PreflightReasons,
+        pending: &Pending,
         response: http::Response<()>,
     ) {
         let (parts, ()) = response.into_parts();
-        let origin = self.serialized_origin();
         let header_names: Vec<&[u8]> = self.headers.keys().map(|n| n.as_str().as_bytes()).collect();
         let result = preflight::validate_preflight_response(
             parts.status,
             &parts.headers,
             &preflight::PreflightFor {
-                origin: origin.as_bytes(),
+                origin: pending.origin.as_bytes(),
                 method: self.method.as_str().as_bytes(),
                 header_names: &header_names,
-                unsafe_names: &reasons.unsafe_headers,
+                unsafe_names: &pending.reasons.unsafe_headers,
                 credentials: self.credentials,
                 use_cors_preflight: self.use_cors_preflight,
+                cors_check: pending.cors_check,
             },
             &ua.policy,
         );
-        match result {
-            Err(error) => self.fail(ua, error),
-            Ok(result) => {
-                self.preflighted = true;
-                let cached_for = result.max_age;
-                if let Some(max_age) = result.max_age {
-                    let include = self.credentials == CredentialsMode::Include;
-                    let (origin, url_str) = self.cache_key_parts();
-                    let key = CacheKey {
-                        partition: &self.partition,
-                        origin: &origin,
-                        url: &url_str,
-                    };
-                    for m in &result.methods {
-                        if ua.policy.cache_wildcards || m != "*" {
-                            ua.cache
-                                .insert_method(now, key, include, m.as_bytes(), max_age);
-                        }
-                    }
-                    for h in &result.header_names {
-                        if ua.policy.cache_wildcards || h != "*" {
-                            ua.cache.insert_header_with(
-                                now,
-                                key,
-                                include,
-                                h.as_bytes(),
-                                max_age,
-                                ua.policy.wildcard_covers_authorization,
-                            );
-                        }
-                    }
-                }
-                self.events.push(Event::PreflightPassed {
-                    url: self.current_url().clone(),
-                    cached_for,
-                });
-                self.state = State::RequestReady;
+        let result = match result {
+            Err(error) => return self.fail(ua, error),
+            Ok(result) => result,
+        };
+        // Steps 7.10–7.12: create or update cache entries.
+        let cached_for = result.max_age.filter(|_| self.cacheable(&ua.policy));
+        if let Some(max_age) = cached_for {
+            let include = self.credentials == CredentialsMode::Include;
+            let key = CacheKey {
+                partition: &self.partition,
+                origin: pending.origin.as_bytes(),
+                url: self.current_url().as_str(),
+            };
+            // A `*` entry is only an approval without credentials (steps 7.5 and 7.7); storing
+            // one for a credentialed request would let it approve any later credentialed method.
+            let store_wildcards = ua.policy.cache_wildcards && !include;
+            let covers = ua.policy.cached_wildcard_covers_authorization;
+            for m in result
+                .methods
+                .iter()
+                .filter(|m| store_wildcards || *m != "*")
+            {
+                ua.cache
+                    .insert_method(now, key, include, m.as_bytes(), max_age);
+            }
+            for h in result
+                .header_names
+                .iter()
+                .filter(|h| store_wildcards || *h != "*")
+            {
+                ua.cache
+                    .insert_header_with(now, key, include, h.as_bytes(), max_age, covers);
             }
         }
+        self.events.push(Event::PreflightPassed {
+            url: self.current_url().clone(),
+            cached_for,
+        });
+        self.state = State::RequestReady;
     }
 
     /// HTTP fetch steps 5.3–5.4 (the CORS check) and 9 (redirects), then main fetch's filtering.
@@ -800,37 +902,28 @@ impl Fetch {
                 url: location.to_string(),
             });
         }
-        // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body.
-        let method_rewritten = redirect::rewrites_to_get(status, &self.method);
+        let cross_origin = !Origin::of_url(&current).same_origin(&location_origin);
+        // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body (and, under the
+        // policy, a cross-origin DELETE on any redirect: WebKit).
+        let method_rewritten = redirect::rewrites_to_get(status, &self.method)
+            || (ua.policy.delete_becomes_get_cross_origin
+                && cross_origin
+                && self.method == Method::DELETE);
         if method_rewritten {
             self.method = Method::GET;
             self.body = false;
-            for name in [
-                "content-encoding",
-                "content-language",
-                "content-location",
-                "content-type",
-            ] {
-                debug_assert!(forbidden::is_request_body_header_name(name.as_bytes()));
-                self.headers.remove(name);
-            }
+            self.remove_headers(|name| forbidden::is_request_body_header_name(name));
         }
         // Step 13: a new origin removes the CORS non-wildcard request-header names.
-        let mut authorization_removed = false;
-        if !Origin::of_url(&current).same_origin(&location_origin) {
-            let names: Vec<HeaderName> = self
-                .headers
-                .keys()
-                .filter(|n| {
-                    safelist::is_cors_non_wildcard_request_header_name(n.as_str().as_bytes())
-                })
-                .cloned()
-                .collect();
-            for name in names {
-                self.headers.remove(&name);
-                authorization_removed = true;
-            }
-        }
+        let authorization_removed = cross_origin
+            && self.remove_headers(|name| safelist::is_cors_non_wildcard_request_header_name(name));
+        // A same-origin hop may carry the last `Origin` over (policy: WebKit).
+        self.origin_carried_over =
+            if ua.policy.keep_origin_header_same_origin_redirect && !cross_origin {
+                self.last_origin_header.clone()
+            } else {
+                None
+            };
         self.events.push(Event::Redirected {
             status,
             to: location.clone(),
@@ -841,6 +934,23 @@ impl Fetch {
         self.url_list.push(location);
         self.main_fetch(ua, now);
         Ok(true)
+    }
+
+    /// Removes every header whose name satisfies `rule`, remembering the names; true if any was.
+    fn remove_headers(&mut self, rule: impl Fn(&[u8]) -> bool) -> bool {
+        let names: Vec<HeaderName> = self
+            .headers
+            .keys()
+            .filter(|n| rule(n.as_str().as_bytes()))
+            .cloned()
+            .collect();
+        for name in &names {
+            self.headers.remove(name);
+            if !self.removed_names.iter().any(|n| n == name.as_str()) {
+                self.removed_names.push(name.as_str().to_owned());
+            }
+        }
+        !names.is_empty()
     }
 
     /// Main fetch steps 14–15 and the filtered response types (§concept-filtered-response).
@@ -878,11 +988,11 @@ impl Fetch {
     /// request when the CORS-with-preflight branch was taken.
     fn fail(&mut self, ua: &mut UserAgent, error: NetworkError) {
         if self.preflight_branch && ua.policy.clear_cache_on_failure {
-            let (origin, url_str) = self.cache_key_parts();
+            let origin = self.preflight_origin(&ua.policy);
             ua.cache.clear(CacheKey {
                 partition: &self.partition,
-                origin: &origin,
-                url: &url_str,
+                origin: origin.as_bytes(),
+                url: self.current_url().as_str(),
             });
             self.events.push(Event::CacheCleared {
                 url: self.current_url().clone(),

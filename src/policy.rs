@@ -1,5 +1,10 @@
-//! Engine policies: the choices the Fetch Standard leaves to the user agent, and where engines
-//! deviate from it, as one value of named switches with presets.
+//! Engine policies: the choices the Fetch Standard leaves to the user agent, and the places where
+//! engines deviate from it, as one value of named switches with presets.
+//!
+//! Code branches on a named field, never on an engine's name. Each field's doc has a
+//! "Background" that says what the standard does, what each engine does, and where in the
+//! engine's source (or in the recorded corpus, `tests/data/conformance/`) that was seen.
+//! `spec-notes/engines.md` has the evidence, scenario by scenario.
 
 use crate::cache::CacheConfig;
 
@@ -8,48 +13,163 @@ use crate::cache::CacheConfig;
 pub enum InvalidMaxAge {
     /// Treat it as absent: the default max-age applies (Fetch §cors-preflight-fetch-0 step 7.8).
     UseDefault,
-    /// Do not cache the preflight result at all.
+    /// Do not cache the preflight result at all (Firefox). An empty value still means the
+    /// default, as it does in Firefox.
     DoNotCache,
 }
 
 /// How duplicated request headers (the same name appended more than once) are judged against the
-/// CORS safelist and listed in `Access-Control-Request-Headers`.
+/// CORS safelist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderJudging {
-    /// Each header-list entry on its own (Fetch §cors-unsafe-request-header-names step 2).
+    /// Each header-list entry on its own (Fetch §cors-unsafe-request-header-names step 4).
     PerEntry,
-    /// Each name's combined value (`a, b`), as Chromium's and WebKit's network stacks see it.
+    /// Each name's combined value (`a, b`), as Chromium's and WebKit's network stacks hold it.
     Combined,
 }
 
-/// One user agent's CORS behaviour. Build one with a preset ([`Policy::spec`], [`Policy::chromium`],
-/// [`Policy::firefox`], [`Policy::webkit`]) and adjust fields as needed.
+/// Which header list decides, after a redirect, whether a preflight is needed and what
+/// `Access-Control-Request-Headers` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadersAfterRedirect {
+    /// The request's current header list (Fetch: HTTP-redirect fetch removes request-body headers
+    /// on a method rewrite and `Authorization` on an origin change, and main fetch runs again).
+    Current,
+    /// The unsafe names of the script's original list, minus names a redirect removed; a
+    /// non-empty original list alone still calls for a preflight (Firefox).
+    OriginalMinusRemoved,
+    /// The script's original header list, nothing removed (WebKit).
+    Original,
+}
+
+/// One user agent's CORS behaviour: build one with a preset ([`Policy::spec`],
+/// [`Policy::chromium`], [`Policy::firefox`], [`Policy::webkit`]) and adjust fields as needed.
+///
+/// ```
+/// use corsgate::policy::Policy;
+/// let mut p = Policy::chromium();
+/// assert_eq!(p.max_age_cap, 7200);
+/// p.max_age_cap = 60;
+/// assert_eq!(Policy::by_name("webkit").unwrap().max_age_cap, 600);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {
     /// The preset's name (`spec`, `chromium`, `firefox`, `webkit`).
     pub name: &'static str,
-    /// The max-age used when `Access-Control-Max-Age` is absent, in seconds (Fetch: 5).
+    /// The max-age when `Access-Control-Max-Age` is absent, in seconds.
+    ///
+    /// Background: Fetch §cors-preflight-fetch-0 step 7.8 says 5; all three engines use 5.
     pub default_max_age: u64,
-    /// The user agent's imposed limit on max-age, in seconds (Fetch §cors-preflight-fetch-0 step 7.9).
+    /// The imposed limit on max-age, in seconds (Fetch §cors-preflight-fetch-0 step 7.9 leaves it
+    /// to the user agent).
+    ///
+    /// Background: Chromium 7200 (`services/network/cors/preflight_result.cc`, kMaxTimeout),
+    /// Firefox 86400 (`nsCORSListenerProxy.cpp`, `AddResultToCache`), WebKit 600
+    /// (`CrossOriginPreflightResultCache.cpp`, maxPreflightCacheTimeout). The `spec` preset uses
+    /// 7200, the smallest cap that does not shorten any value real servers commonly send.
     pub max_age_cap: u64,
-    /// What an unparseable `Access-Control-Max-Age` means.
+    /// What an `Access-Control-Max-Age` that is not delta-seconds means.
+    ///
+    /// Background: Fetch: failure → 5 s default. Chromium and WebKit fall back to the default;
+    /// Firefox does not cache the result (`AddResultToCache` returns early unless every byte is a
+    /// digit). Corpus: `pfcache-max-age-*`.
     pub invalid_max_age: InvalidMaxAge,
-    /// Whether `Access-Control-Allow-Headers: *` covers `Authorization` (Fetch: no).
+    /// Whether `Access-Control-Allow-Headers: *` (without credentials) covers `Authorization` when
+    /// a preflight is validated.
+    ///
+    /// Background: Fetch §cors-preflight-fetch-0 step 7.6: never (`Authorization` is a CORS
+    /// non-wildcard request-header name). All three engines let `*` cover it today
+    /// (whatwg/fetch#1919; Firefox pref `network.cors_preflight.authorization_covered_by_wildcard`,
+    /// Chromium `NonWildcardRequestHeadersSupport` off). Corpus: `pfresp-authorization-acah-star`.
     pub wildcard_covers_authorization: bool,
+    /// Whether a *cached* `*` header entry covers `Authorization` when the cache is consulted.
+    ///
+    /// Background: Chromium checks cached results with non-wildcard support forced on
+    /// (`PreflightCache::CheckIfRequestCanSkipPreflight`), so a request with `Authorization`
+    /// preflights again although the preflight itself accepted `*`. Corpus: `combo-0047`.
+    pub cached_wildcard_covers_authorization: bool,
     /// Preflight cache bounds.
     pub cache: CacheConfig,
-    /// How duplicated request headers are judged.
+    /// How duplicated request headers are judged against the safelist.
+    ///
+    /// Background: Fetch judges each entry. Chromium (`net::HttpRequestHeaders`) and WebKit
+    /// (`HTTPHeaderMap`) hold one combined value per name before their CORS code sees it.
+    /// Corpus: `safelist-content-type-two-entries-text-text`, `safelist-sum-accept-*`.
     pub header_judging: HeaderJudging,
-    /// Whether `Access-Control-Request-Headers` lists a duplicated name once per entry (Firefox)
-    /// instead of once (Fetch: a sorted set).
+    /// Whether `Access-Control-Request-Headers` lists a name once per unsafe entry (`x-a,x-a`)
+    /// instead of once.
+    ///
+    /// Background: Fetch converts to a sorted lowercase *set*. Firefox sorts and joins its per-entry
+    /// list without deduplicating (`nsCORSListenerProxy::StartCORSPreflight`). Corpus:
+    /// `pfshape-duplicate-custom-header`.
     pub acrh_lists_duplicates: bool,
-    /// Whether `*` from `Access-Control-Allow-Methods`/`-Headers` is stored in the cache.
+    /// Whether safelisted values totalling more than 1024 bytes make every safelisted name unsafe.
+    ///
+    /// Background: Fetch §cors-unsafe-request-header-names step 5. Firefox has no such rule.
+    /// Corpus: `safelist-sum-accept-8x128-plus-1`, `safelist-sum-over-1024-mixed-names`.
+    pub unsafe_total_rule: bool,
+    /// Whether a cached `*` method or header entry can satisfy a later request.
+    ///
+    /// Background: Fetch caches `*` entries. Firefox stores the tokens verbatim and compares them
+    /// literally on lookup (`CORSCacheEntry::CheckRequest`), so `*` never matches. Corpus:
+    /// `pfcache-wildcards`.
     pub cache_wildcards: bool,
-    /// Whether a network error clears the URL's cache entries (Fetch §main-fetch step 12.3).
+    /// Whether a network error of a fetch that took the preflight branch clears the cache entries
+    /// of its current URL.
+    ///
+    /// Background: Fetch §main-fetch step 12 (preflight branch) step 3; Firefox does it
+    /// (`RemoveFromCorsPreflightCache`). Chromium and WebKit keep the entries. Corpus:
+    /// `pfcache-actual-fails`.
     pub clear_cache_on_failure: bool,
-    /// Whether a redirect to a URL with credentials fails even when the spec allows it
-    /// (same-origin, untainted).
+    /// Whether, once a hop of a fetch required a preflight, every later CORS hop preflights too,
+    /// even with a safelisted method and no unsafe header.
+    ///
+    /// Background: Fetch decides each hop afresh. Firefox keeps the channel's preflight flag
+    /// across redirects (`HttpBaseChannel::SetupReplacementChannel`); WebKit sets
+    /// `m_isSimpleRequest = false` for the whole load (`NetworkLoadChecker`). Corpus:
+    /// `redirect-preflighted-put-303-to-get`.
+    pub sticky_preflight: bool,
+    /// Which header list decides a preflight after a redirect.
+    ///
+    /// Background: see [`HeadersAfterRedirect`]. Firefox keeps the unsafe names computed once
+    /// from the script's headers (`loadInfo->CorsUnsafeHeaders()`), stripping only what the
+    /// redirect removed; WebKit re-checks `m_originalRequestHeaders`. Corpus:
+    /// `redirect-preflighted-json-post-302-to-get`, `redirect-same-origin-authorization-to-cross`.
+    pub headers_after_redirect: HeadersAfterRedirect,
+    /// Whether a `DELETE` becomes a `GET` (body and request-body headers dropped) on any redirect
+    /// that changes scheme, host or port.
+    ///
+    /// Background: Fetch rewrites only 301/302 `POST` and 303. WebKitGTK's
+    /// `NetworkDataTaskSoup::continueHTTPRedirection` (`shouldRedirectAsGET`) also rewrites a
+    /// cross-origin `DELETE`. Corpus: `combo-0006`, `combo-0071`.
+    pub delete_becomes_get_cross_origin: bool,
+    /// Whether a redirect to the same scheme, host and port sends the previous request's `Origin`
+    /// header again, even where Fetch would send none (a same-origin `GET` after `POST` → `GET`).
+    ///
+    /// Background: WebKit copies the previous request and clears `Origin` only when the host
+    /// changes (`continueHTTPRedirection`). Corpus: `redirect-post-30x-same-origin`.
+    pub keep_origin_header_same_origin_redirect: bool,
+    /// Whether, after a redirect tainted the request's origin, the preflight still carries and is
+    /// checked against the page's origin (and is not CORS-checked at all when its URL is
+    /// same-origin with the page), caching the result under the page's origin.
+    ///
+    /// Background: Fetch sends `Origin: null` on such a preflight. Firefox builds the preflight
+    /// from the loading principal (`nsCORSListenerProxy::StartCORSPreflight`). Corpus:
+    /// `redirect-preflighted-put-307-other-cross-acao-origin`.
+    pub preflight_ignores_taint: bool,
+    /// Whether a preflight made with a tainted (`null`) origin is cached and reused.
+    ///
+    /// Background: Fetch caches it under the byte-serialized origin `null`. Chromium and WebKit
+    /// never reuse it (WebKit keys by a fresh opaque origin per load). Corpus: `combo-0081`,
+    /// `combo-0316`.
+    pub cache_tainted_preflights: bool,
+    /// Whether a redirect whose `Location` has a username or password fails even when Fetch
+    /// allows it (same origin, untainted).
+    ///
+    /// Background: Fetch §http-redirect-fetch steps 9–10 fail only cross-origin or tainted cases.
+    /// Chromium blocks subresource URLs with credentials (whatwg/fetch#660). Corpus:
+    /// `redirect-userinfo-same-to-same`.
     pub reject_userinfo_in_any_redirect: bool,
 }
 
@@ -62,29 +182,33 @@ impl Policy {
             max_age_cap: 7200,
             invalid_max_age: InvalidMaxAge::UseDefault,
             wildcard_covers_authorization: false,
-            cache: CacheConfig {
-                max_entries: 4096,
-                max_bytes: 4 << 20,
-            },
+            cached_wildcard_covers_authorization: false,
+            cache: CacheConfig::default(),
             header_judging: HeaderJudging::PerEntry,
             acrh_lists_duplicates: false,
+            unsafe_total_rule: true,
             cache_wildcards: true,
             clear_cache_on_failure: true,
+            sticky_preflight: false,
+            headers_after_redirect: HeadersAfterRedirect::Current,
+            delete_becomes_get_cross_origin: false,
+            keep_origin_header_same_origin_redirect: false,
+            preflight_ignores_taint: false,
+            cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
         }
     }
-}
 
-impl Policy {
     /// Chromium 156 (`services/network/cors/`).
     pub fn chromium() -> Policy {
         Policy {
             name: "chromium",
-            // preflight_result.cc: kMaxTimeout, 2 hours.
             max_age_cap: 7200,
-            header_judging: HeaderJudging::Combined,
             wildcard_covers_authorization: true,
+            cached_wildcard_covers_authorization: false,
+            header_judging: HeaderJudging::Combined,
             clear_cache_on_failure: false,
+            cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,
             ..Policy::spec()
         }
@@ -94,25 +218,34 @@ impl Policy {
     pub fn firefox() -> Policy {
         Policy {
             name: "firefox",
-            // nsCORSListenerProxy.cpp: the preflight cache caps max-age at 24 hours.
             max_age_cap: 86400,
             invalid_max_age: InvalidMaxAge::DoNotCache,
             wildcard_covers_authorization: true,
+            cached_wildcard_covers_authorization: true,
             acrh_lists_duplicates: true,
+            unsafe_total_rule: false,
             cache_wildcards: false,
+            sticky_preflight: true,
+            headers_after_redirect: HeadersAfterRedirect::OriginalMinusRemoved,
+            preflight_ignores_taint: true,
             ..Policy::spec()
         }
     }
 
-    /// WebKitGTK 2.50 (`Source/WebCore/loader/CrossOriginPreflightResultCache.cpp`).
+    /// WebKitGTK 2.50 (`Source/WebCore/loader/`, `Source/WebKit/NetworkProcess/`).
     pub fn webkit() -> Policy {
         Policy {
             name: "webkit",
-            // CrossOriginPreflightResultCache.cpp: maxPreflightCacheTimeout, 10 minutes.
             max_age_cap: 600,
-            header_judging: HeaderJudging::Combined,
             wildcard_covers_authorization: true,
+            cached_wildcard_covers_authorization: true,
+            header_judging: HeaderJudging::Combined,
             clear_cache_on_failure: false,
+            sticky_preflight: true,
+            headers_after_redirect: HeadersAfterRedirect::Original,
+            delete_becomes_get_cross_origin: true,
+            keep_origin_header_same_origin_redirect: true,
+            cache_tainted_preflights: false,
             ..Policy::spec()
         }
     }
@@ -127,6 +260,9 @@ impl Policy {
             _ => None,
         }
     }
+
+    /// The names [`Policy::by_name`] accepts.
+    pub const NAMES: [&'static str; 4] = ["spec", "chromium", "firefox", "webkit"];
 }
 
 impl Default for Policy {

@@ -103,6 +103,10 @@ pub struct PreflightFor<'a> {
     pub credentials: CredentialsMode,
     /// The request's use-CORS-preflight flag (step 7.4).
     pub use_cors_preflight: bool,
+    /// Whether the CORS check applies (it always does in Fetch; `false` models Firefox, which
+    /// skips it for a preflight to a URL same-origin with the page, see
+    /// `Policy::preflight_ignores_taint`).
+    pub cors_check: bool,
 }
 
 /// Fetch §cors-preflight-fetch-0 steps 7.12–7.15: what a successful preflight lets the
@@ -186,6 +190,7 @@ fn unique_strings(items: &[&[u8]], lower: bool) -> Vec<String> {
 ///     unsafe_names: &unsafe_names,
 ///     credentials: CredentialsMode::SameOrigin,
 ///     use_cors_preflight: false,
+///     cors_check: true,
 /// };
 /// let r = validate_preflight_response(StatusCode::NO_CONTENT, &h, &req, &Policy::spec()).unwrap();
 /// assert_eq!(r.methods, ["PUT"]);
@@ -211,12 +216,14 @@ pub fn validate_preflight_response(
         return Err(NetworkError::PreflightStatusNotOk { status });
     }
     // Step 7 (condition): a CORS check for request (not the preflight: its credentials mode).
-    cors_check_at(
-        Stage::Preflight,
-        headers,
-        request.origin,
-        request.credentials,
-    )?;
+    if request.cors_check {
+        cors_check_at(
+            Stage::Preflight,
+            headers,
+            request.origin,
+            request.credentials,
+        )?;
+    }
 
     // Step 7.1: methods = extract header list values of `Access-Control-Allow-Methods`.
     // Step 7.3: failure → network error.
@@ -323,6 +330,8 @@ pub enum MaxAge {
     Absent,
     /// Delta-seconds (`1*DIGIT`), saturated at `u64::MAX` on overflow.
     Seconds(u64),
+    /// Present but empty (failure in Fetch; Firefox reads it as absent).
+    Empty,
     /// Not delta-seconds, or several header lines (failure).
     Invalid,
 }
@@ -337,11 +346,14 @@ pub enum MaxAge {
 /// assert_eq!(parse_max_age(b"600"), MaxAge::Seconds(600));
 /// assert_eq!(parse_max_age(b"99999999999999999999"), MaxAge::Seconds(u64::MAX));
 /// assert_eq!(parse_max_age(b"-1"), MaxAge::Invalid);
-/// assert_eq!(parse_max_age(b""), MaxAge::Invalid);
+/// assert_eq!(parse_max_age(b""), MaxAge::Empty);
 /// ```
 pub fn parse_max_age(value: &[u8]) -> MaxAge {
     let value = header::normalize(value);
-    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+    if value.is_empty() {
+        return MaxAge::Empty;
+    }
+    if !value.iter().all(u8::is_ascii_digit) {
         return MaxAge::Invalid;
     }
     let n = value.iter().fold(0u64, |n, &d| {
@@ -370,6 +382,8 @@ pub fn max_age_for(parsed: MaxAge, policy: &Policy) -> Option<Duration> {
     let secs = match parsed {
         MaxAge::Seconds(s) => s,
         MaxAge::Absent => policy.default_max_age,
+        // An empty value fails delta-seconds; every engine then uses the default.
+        MaxAge::Empty => policy.default_max_age,
         MaxAge::Invalid => match policy.invalid_max_age {
             InvalidMaxAge::UseDefault => policy.default_max_age,
             InvalidMaxAge::DoNotCache => return None,

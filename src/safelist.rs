@@ -178,6 +178,26 @@ pub fn is_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool {
 pub fn cors_unsafe_request_header_names<'a, I: IntoIterator<Item = (&'a [u8], &'a [u8])>>(
     headers: I,
 ) -> Vec<String> {
+    let mut names = cors_unsafe_request_header_entries(headers, true);
+    // Step 6 (set): drop duplicates of the sorted list.
+    names.dedup();
+    names
+}
+
+/// Fetch §cors-unsafe-request-header-names steps 1–6, keeping one name per unsafe header-list
+/// entry (sorted, lowercase, duplicates kept), with the 1024-byte total rule (step 5) optional.
+/// The standard's algorithm is [`cors_unsafe_request_header_names`] (with the rule, deduplicated);
+/// Firefox lists a duplicated name once per entry and has no total rule.
+///
+/// ```
+/// use corsgate::safelist::cors_unsafe_request_header_entries as entries;
+/// let headers: [(&[u8], &[u8]); 3] = [(b"X-A", b"1"), (b"Accept", b"*/*"), (b"x-a", b"2")];
+/// assert_eq!(entries(headers, true), vec!["x-a", "x-a"]);
+/// ```
+pub fn cors_unsafe_request_header_entries<'a, I: IntoIterator<Item = (&'a [u8], &'a [u8])>>(
+    headers: I,
+    total_rule: bool,
+) -> Vec<String> {
     // 1. Let unsafeNames be a new list.
     let mut unsafe_names: Vec<&[u8]> = Vec::new();
     // 2. Let potentiallyUnsafeNames be a new list.
@@ -196,20 +216,17 @@ pub fn cors_unsafe_request_header_names<'a, I: IntoIterator<Item = (&'a [u8], &'
         }
     }
     // 5. If safelistValueSize is greater than 1024, append every potentiallyUnsafeNames name.
-    if safelist_value_size > 1024 {
+    if total_rule && safelist_value_size > 1024 {
         unsafe_names.extend(potentially_unsafe);
     }
-    // 6. Convert header names to a sorted-lowercase set.
-    sorted_lowercase_set(unsafe_names)
-}
-
-/// Fetch §convert-header-names-to-a-sorted-lowercase-set.
-fn sorted_lowercase_set<'a>(names: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
-    let mut set: Vec<Vec<u8>> = names.into_iter().map(<[u8]>::to_ascii_lowercase).collect();
-    // Sort with "byte less than", then drop duplicates (an ordered set).
-    set.sort();
-    set.dedup();
-    set.into_iter()
+    // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set).
+    let mut sorted: Vec<Vec<u8>> = unsafe_names
+        .into_iter()
+        .map(<[u8]>::to_ascii_lowercase)
+        .collect();
+    sorted.sort();
+    sorted
+        .into_iter()
         .map(|n| String::from_utf8_lossy(&n).into_owned())
         .collect()
 }

@@ -105,6 +105,7 @@ impl Req {
             unsafe_names: &self.unsafe_names,
             credentials: self.credentials,
             use_cors_preflight: false,
+            cors_check: true,
         };
         let status = StatusCode::from_u16(status).expect("status");
         validate_preflight_response(status, headers, &for_, policy)
@@ -497,6 +498,7 @@ fn step_7_4_use_cors_preflight_flag() {
         unsafe_names: &[],
         credentials: CredentialsMode::Omit,
         use_cors_preflight: true,
+        cors_check: true,
     };
     let r = validate_preflight_response(StatusCode::OK, &h, &f, &Policy::spec()).expect("ok");
     assert_eq!(r.methods, ["PUT"]);
@@ -517,6 +519,7 @@ fn hostile_inputs_never_panic() {
         unsafe_names: &unsafe_names,
         credentials: CredentialsMode::Omit,
         use_cors_preflight: false,
+        cors_check: true,
     };
     let ok = StatusCode::OK;
 
@@ -636,6 +639,7 @@ proptest::proptest! {
             unsafe_names: &unsafe_names,
             credentials: CredentialsMode::Include,
             use_cors_preflight: true,
+            cors_check: true,
         };
         match validate_preflight_response(StatusCode::OK, &h, &f, &Policy::spec()) {
             Ok(r) => proptest::prop_assert!(r.max_age.is_some_and(|d| d.as_secs() <= 7200)),
