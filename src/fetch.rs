@@ -912,11 +912,11 @@ impl Fetch {
         if method_rewritten {
             self.method = Method::GET;
             self.body = false;
-            self.remove_headers(|name| forbidden::is_request_body_header_name(name));
+            self.remove_headers(forbidden::is_request_body_header_name);
         }
         // Step 13: a new origin removes the CORS non-wildcard request-header names.
-        let authorization_removed = cross_origin
-            && self.remove_headers(|name| safelist::is_cors_non_wildcard_request_header_name(name));
+        let authorization_removed =
+            cross_origin && self.remove_headers(safelist::is_cors_non_wildcard_request_header_name);
         // A same-origin hop may carry the last `Origin` over (policy: WebKit).
         self.origin_carried_over =
             if ua.policy.keep_origin_header_same_origin_redirect && !cross_origin {

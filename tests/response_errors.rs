@@ -256,7 +256,7 @@ fn stage_is_recorded_and_replaceable() {
 
 #[test]
 fn long_and_binary_values_are_escaped_and_shortened() {
-    let got: Vec<u8> = std::iter::repeat(0xFFu8).take(1 << 20).collect();
+    let got: Vec<u8> = std::iter::repeat_n(0xFFu8, 1 << 20).collect();
     let e = NetworkError::AllowOriginMismatch {
         stage: Stage::Response,
         got,

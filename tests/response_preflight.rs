@@ -374,7 +374,7 @@ fn chromium_vector(t: &Value) -> bool {
             (e, Err(NetworkError::HeaderNotAllowed { name, wildcard, .. })) => {
                 let by_wildcard = wildcard == Some(WildcardIgnored::NonWildcardName);
                 e["error"] == "kHeaderDisallowedByPreflightResponse"
-                    && e["failed_parameter"].as_str().map_or(true, |p| p == name)
+                    && e["failed_parameter"].as_str().is_none_or(|p| p == name)
                     && e["has_authorization_covered_by_wildcard_on_preflight"]
                         .as_bool()
                         .unwrap_or(false)
