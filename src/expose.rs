@@ -149,6 +149,18 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
+impl ResponseType {
+    /// The `Response.type` keyword (`basic`, `cors`, `opaque`, `opaqueredirect`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
 /// Fetch §concept-filtered-response: what a script sees of a response: type, status, the names
 /// of the visible headers and the URL list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +218,19 @@ impl FilteredResponse {
             header_names: Vec::new(),
             url_list,
         }
+    }
+
+    /// `Response.url`: the last URL of the URL list, without its fragment (Fetch
+    /// §concept-response-url); `None` when the list is empty (opaque).
+    pub fn url(&self) -> Option<url::Url> {
+        let mut url = self.url_list.last()?.clone();
+        url.set_fragment(None);
+        Some(url)
+    }
+
+    /// `Response.redirected`: the URL list has more than one URL.
+    pub fn redirected(&self) -> bool {
+        self.url_list.len() > 1
     }
 
     /// Fetch §concept-filtered-response: whether a header named `name` (any case) is visible.

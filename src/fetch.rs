@@ -15,12 +15,13 @@ use url::Url;
 use crate::cache::{CacheKey, PreflightCache};
 use crate::classify::{classify, Branch, HopView, PreflightReasons};
 use crate::error::{NetworkError, Stage};
+pub use crate::expose::{FilteredResponse, ResponseType};
 use crate::guard::{Guard, GuardedHeaders};
 use crate::origin::{Origin, RedirectTaint};
 use crate::policy::{HeadersAfterRedirect, Policy};
 use crate::redirect;
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
-use crate::{check, expose, forbidden, method, preflight, safelist};
+use crate::{check, forbidden, method, preflight, safelist};
 
 /// A user agent: its policy and its CORS-preflight cache (Fetch §cors-preflight-cache), shared
 /// by every fetch it starts. Fetches never borrow it; each call lends it.
@@ -149,46 +150,8 @@ pub enum Action {
     Done(Result<Response, NetworkError>),
 }
 
-/// Fetch §concept-response-type as script sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseType {
-    /// A basic filtered response (same origin).
-    Basic,
-    /// A CORS filtered response.
-    Cors,
-    /// An opaque filtered response (`no-cors`, cross-origin).
-    Opaque,
-    /// An opaque-redirect filtered response (redirect mode `manual`).
-    OpaqueRedirect,
-}
-
-impl ResponseType {
-    /// The `Response.type` keyword.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResponseType::Basic => "basic",
-            ResponseType::Cors => "cors",
-            ResponseType::Opaque => "opaque",
-            ResponseType::OpaqueRedirect => "opaqueredirect",
-        }
-    }
-}
-
 /// The filtered response script sees (Fetch §concept-filtered-response).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    /// `Response.type`.
-    pub kind: ResponseType,
-    /// `Response.status` (0 for opaque and opaque-redirect).
-    pub status: u16,
-    /// `Response.url`: the last URL of the URL list, without fragment; `None` when the URL list
-    /// is empty (opaque).
-    pub url: Option<Url>,
-    /// `Response.redirected`: the URL list has more than one URL.
-    pub redirected: bool,
-    /// The header names script can read, lowercase, sorted, without duplicates.
-    pub headers: Vec<String>,
-}
+pub type Response = FilteredResponse;
 
 /// The state of a fetch, as [`Fetch::state`] reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -831,14 +794,8 @@ impl Fetch {
                     return self.fail(ua, NetworkError::RedirectModeError { status });
                 }
                 RedirectMode::Manual => {
-                    let url = self.current_url().clone();
-                    return self.finish(Response {
-                        kind: ResponseType::OpaqueRedirect,
-                        status: 0,
-                        url: Some(url),
-                        redirected: false,
-                        headers: Vec::new(),
-                    });
+                    let response = FilteredResponse::opaque_redirect(self.url_list.clone());
+                    return self.finish(response);
                 }
                 RedirectMode::Follow => {
                     match self.follow_redirect(ua, now, parts.status, &parts.headers) {
@@ -955,29 +912,13 @@ impl Fetch {
 
     /// Main fetch steps 14–15 and the filtered response types (§concept-filtered-response).
     fn filtered(&self, status: StatusCode, headers: &HeaderMap) -> Response {
-        let kind = match self.tainting {
-            ResponseTainting::Basic => ResponseType::Basic,
-            ResponseTainting::Cors => ResponseType::Cors,
-            ResponseTainting::Opaque => ResponseType::Opaque,
-        };
-        if kind == ResponseType::Opaque {
-            return Response {
-                kind,
-                status: 0,
-                url: None,
-                redirected: false,
-                headers: Vec::new(),
-            };
-        }
-        let mut url = self.current_url().clone();
-        url.set_fragment(None);
-        Response {
-            kind,
-            status: status.as_u16(),
-            url: Some(url),
-            redirected: self.url_list.len() > 1,
-            headers: expose::visible_header_names(headers, self.tainting, self.credentials),
-        }
+        FilteredResponse::new(
+            self.tainting,
+            status.as_u16(),
+            headers,
+            self.credentials,
+            self.url_list.clone(),
+        )
     }
 
     fn finish(&mut self, response: Response) {

@@ -1,4 +1,54 @@
-//! corsgate: what a browser decides for CORS and the same-origin policy, without I/O.
+//! corsgate: what a browser decides for CORS and the same-origin policy, exact to the WHATWG
+//! Fetch Standard, without I/O.
+//!
+//! The crate is deterministic and sans-I/O: it has no networking code, reads no clock and
+//! spawns nothing. An embedder (an HTTP client, a headless browser, a crawler, a test tool) asks
+//! what to send, sends it, hands back the response head, and is told what script may see — or
+//! which rule failed and the exact header the server must send.
+//!
+//! # Design overview
+//!
+//! ```text
+//!  Request ──► UserAgent::start ──► Fetch ──poll()──► Action::Send(Outgoing) ──► (caller's I/O)
+//!                                     ▲                                              │
+//!                                     └──────── handle_response(ua, now, head) ◄─────┘
+//!                                   poll() ──► Action::Done(Ok(Response) | Err(NetworkError))
+//! ```
+//!
+//! [`UserAgent`] holds a [`Policy`] (the Fetch Standard, or Chromium, Firefox or WebKit where
+//! they differ) and the preflight cache shared by its fetches. A [`Fetch`] never borrows it:
+//! each call lends it. Leaves are pure functions over bytes: [`origin`], [`header`], [`method`],
+//! [`mime`], [`range`], [`safelist`], [`forbidden`], [`guard`]; [`classify`] decides one hop;
+//! [`preflight`], [`check`], [`expose`] judge responses; [`cache`] remembers preflights;
+//! [`redirect`] holds the redirect rules; [`fetch`] sequences them.
+//!
+//! # Example
+//!
+//! ```
+//! use std::time::Instant;
+//! use corsgate::{Action, Origin, Policy, Request, UserAgent};
+//!
+//! let mut ua = UserAgent::new(Policy::spec());
+//! let page = Origin::of_url(&"https://app.example/".parse().unwrap());
+//! let request = Request::new(page, "https://api.example/items".parse().unwrap())
+//!     .method(http::Method::PUT);
+//! let mut fetch = ua.start(Instant::now(), request).unwrap();
+//!
+//! // A PUT is not CORS-safelisted: the first thing to send is a preflight.
+//! let Action::Send(out) = fetch.poll() else { unreachable!() };
+//! assert_eq!(out.request.method(), http::Method::OPTIONS);
+//! assert_eq!(out.request.headers()["access-control-request-method"], "PUT");
+//!
+//! // The server answers without Access-Control-Allow-Methods: the preflight fails.
+//! let head = http::Response::builder()
+//!     .status(204)
+//!     .header("access-control-allow-origin", "https://app.example")
+//!     .body(())
+//!     .unwrap();
+//! fetch.handle_response(&mut ua, Instant::now(), head).unwrap();
+//! let Action::Done(Err(error)) = fetch.poll() else { unreachable!() };
+//! assert!(error.to_string().contains("Access-Control-Allow-Methods: PUT"));
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 
@@ -21,3 +71,20 @@ pub mod redirect;
 pub mod replay;
 pub mod request;
 pub mod safelist;
+
+pub use cache::{CacheConfig, PreflightCache};
+pub use classify::{classify, Branch, PreflightReasons};
+pub use error::{Fix, NetworkError, Stage};
+pub use expose::{FilteredResponse, ResponseType};
+pub use fetch::{
+    Action, DropReason, DroppedHeader, Event, Fetch, Outgoing, RequestError, RequestKind, Response,
+    StateKind, UsageError, UserAgent,
+};
+pub use origin::Origin;
+pub use policy::Policy;
+pub use request::{CredentialsMode, Mode, PartitionKey, RedirectMode, Request, ResponseTainting};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
-use crate::fetch::{Action, ResponseType, UserAgent};
+use crate::fetch::{Action, UserAgent};
 use crate::origin::Origin;
 use crate::policy::Policy;
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request};
@@ -222,18 +222,15 @@ fn run_once(
             Action::AwaitResponse => return failed(requests),
             Action::Done(Err(_)) => return failed(requests),
             Action::Done(Ok(response)) => {
-                let url = match (&response.url, response.kind) {
-                    (_, ResponseType::Opaque) | (None, _) => String::new(),
-                    (Some(url), _) => url.as_str().to_owned(),
-                };
+                let url = response.url().map(String::from).unwrap_or_default();
                 return Run {
                     requests,
                     result: RunResult::Response {
-                        kind: response.kind.as_str().to_owned(),
+                        kind: response.response_type.as_str().to_owned(),
                         status: response.status,
-                        redirected: response.redirected,
+                        redirected: response.redirected(),
                         url,
-                        headers: response.headers,
+                        headers: response.header_names,
                     },
                 };
             }
