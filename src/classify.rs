@@ -65,6 +65,8 @@ pub enum Branch {
     SameOrigin,
     /// `no-cors` mode, cross-origin: an opaque response.
     NoCors,
+    /// The URL's port is a bad port (Fetch §block-bad-port): a network error, in every mode.
+    BadPort(u16),
     /// `same-origin` mode but the URL is cross-origin: a network error.
     SameOriginModeCrossOrigin,
     /// `no-cors` mode with a redirect mode other than `follow`: a network error.
@@ -102,6 +104,12 @@ pub enum Branch {
 /// }
 /// ```
 pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Branch {
+    // Step 7: should the request be blocked due to a bad port?
+    if matches!(hop.url.scheme(), "http" | "https") {
+        if let Some(port) = hop.url.port().filter(|&p| is_bad_port(p)) {
+            return Branch::BadPort(port);
+        }
+    }
     let url_origin = Origin::of_url(hop.url);
     // Step 12, "current URL's origin is same origin with request's origin, and response
     // tainting is basic" (the data:, navigate and websocket cases are out of scope).
@@ -176,4 +184,167 @@ pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> 
         names.dedup();
     }
     names
+}
+
+/// Fetch §bad-port: the ports no HTTP(S) fetch may use (they belong to other protocols that a
+/// crafted request could confuse).
+///
+/// ```
+/// assert!(corsgate::classify::is_bad_port(25));
+/// assert!(!corsgate::classify::is_bad_port(8080));
+/// ```
+pub fn is_bad_port(port: u16) -> bool {
+    const BAD: [u16; 83] = [
+        0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95,
+        101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179,
+        389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601,
+        636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566,
+        6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+    ];
+    BAD.binary_search(&port).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn hop_branch(
+        page: &str,
+        url: &str,
+        method: Method,
+        headers: &[(&'static str, &'static str)],
+        mode: Mode,
+        policy: &Policy,
+    ) -> Branch {
+        let page = Origin::of_url(&page.parse().unwrap());
+        let url: Url = url.parse().unwrap();
+        let mut map = HeaderMap::new();
+        for (n, v) in headers {
+            map.append(*n, HeaderValue::from_static(v));
+        }
+        classify(
+            &HopView {
+                origin: &page,
+                url: &url,
+                method: &method,
+                headers: &map,
+                mode,
+                tainting: ResponseTainting::Basic,
+                use_cors_preflight: false,
+            },
+            true,
+            policy,
+        )
+    }
+
+    const A: &str = "https://app.example/";
+    const B: &str = "https://api.example/x";
+
+    #[test]
+    fn step_7_bad_ports_block_every_mode() {
+        let spec = Policy::spec();
+        for mode in [Mode::Cors, Mode::NoCors, Mode::SameOrigin] {
+            let b = hop_branch(A, "http://app.example:25/", Method::GET, &[], mode, &spec);
+            assert_eq!(b, Branch::BadPort(25));
+        }
+        // The default port of the scheme is not written in the URL, and is not bad.
+        let b = hop_branch(
+            A,
+            "http://app.example:80/",
+            Method::GET,
+            &[],
+            Mode::NoCors,
+            &spec,
+        );
+        assert_eq!(b, Branch::NoCors);
+    }
+
+    #[test]
+    fn step_12_branches() {
+        let spec = Policy::spec();
+        let same = hop_branch(
+            A,
+            "https://app.example/y",
+            Method::PUT,
+            &[],
+            Mode::SameOrigin,
+            &spec,
+        );
+        assert_eq!(same, Branch::SameOrigin);
+        let b = hop_branch(A, B, Method::GET, &[], Mode::SameOrigin, &spec);
+        assert_eq!(b, Branch::SameOriginModeCrossOrigin);
+        assert_eq!(
+            hop_branch(A, B, Method::GET, &[], Mode::NoCors, &spec),
+            Branch::NoCors
+        );
+        let b = hop_branch(
+            A,
+            "ftp://api.example/x",
+            Method::GET,
+            &[],
+            Mode::Cors,
+            &spec,
+        );
+        assert_eq!(b, Branch::NonHttpScheme);
+        let simple = hop_branch(
+            A,
+            B,
+            Method::POST,
+            &[("content-type", "text/plain")],
+            Mode::Cors,
+            &spec,
+        );
+        assert_eq!(simple, Branch::Cors { preflight: None });
+    }
+
+    #[test]
+    fn preflight_reasons_name_the_method_and_headers() {
+        let spec = Policy::spec();
+        let b = hop_branch(
+            A,
+            B,
+            Method::PATCH,
+            &[("X-B", "1"), ("x-a", "2")],
+            Mode::Cors,
+            &spec,
+        );
+        let Branch::Cors { preflight: Some(r) } = b else {
+            panic!("{b:?}")
+        };
+        assert!(r.method_not_safelisted && !r.forced && !r.inherited);
+        assert_eq!(r.unsafe_headers, ["x-a", "x-b"]);
+    }
+
+    #[test]
+    fn duplicate_headers_per_entry_or_combined() {
+        let two = [
+            ("content-type", "text/plain"),
+            ("content-type", "text/plain"),
+        ];
+        let spec = hop_branch(A, B, Method::POST, &two, Mode::Cors, &Policy::spec());
+        assert_eq!(spec, Branch::Cors { preflight: None });
+        let chromium = hop_branch(A, B, Method::POST, &two, Mode::Cors, &Policy::chromium());
+        let Branch::Cors { preflight: Some(r) } = chromium else {
+            panic!("{chromium:?}")
+        };
+        assert_eq!(r.unsafe_headers, ["content-type"]);
+        let dup = [("x-a", "1"), ("x-a", "2")];
+        let ff = hop_branch(A, B, Method::GET, &dup, Mode::Cors, &Policy::firefox());
+        let Branch::Cors { preflight: Some(r) } = ff else {
+            panic!("{ff:?}")
+        };
+        assert_eq!(r.unsafe_headers, ["x-a", "x-a"]);
+    }
+
+    #[test]
+    fn total_rule_is_a_policy_switch() {
+        let v = "a".repeat(128);
+        let v: &'static str = Box::leak(v.into_boxed_str());
+        let nine = [("accept", v); 9];
+        let spec = hop_branch(A, B, Method::GET, &nine, Mode::Cors, &Policy::spec());
+        assert!(matches!(spec, Branch::Cors { preflight: Some(_) }));
+        let ff = hop_branch(A, B, Method::GET, &nine, Mode::Cors, &Policy::firefox());
+        assert_eq!(ff, Branch::Cors { preflight: None });
+    }
 }

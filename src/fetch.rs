@@ -533,6 +533,9 @@ impl Fetch {
         let (tainting, mut reasons) = match branch {
             Branch::SameOrigin => (ResponseTainting::Basic, None),
             Branch::NoCors => (ResponseTainting::Opaque, None),
+            Branch::BadPort(port) => {
+                return self.fail(ua, NetworkError::BadPort { port });
+            }
             Branch::SameOriginModeCrossOrigin => {
                 let url = url.to_string();
                 return self.fail(ua, NetworkError::SameOriginModeCrossOrigin { url });
