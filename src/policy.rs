@@ -18,6 +18,18 @@ pub enum InvalidMaxAge {
     DoNotCache,
 }
 
+/// How an `Access-Control-Max-Age` value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxAgeSyntax {
+    /// `delta-seconds` (`1*DIGIT`); a value too large saturates and is clamped to the cap
+    /// (Fetch, RFC 9111 §1.2.2; Firefox).
+    DeltaSeconds,
+    /// A signed 64-bit integer: a leading `+` or `-` is allowed, a negative value means 0 (not
+    /// cached), a value out of range is invalid (Chromium `base::StringToInt64`, WebKit
+    /// `parseInteger<int64_t>`).
+    SignedInteger,
+}
+
 /// How duplicated request headers (the same name appended more than once) are judged against the
 /// CORS safelist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +87,13 @@ pub struct Policy {
     /// Firefox does not cache the result (`AddResultToCache` returns early unless every byte is a
     /// digit). Corpus: `pfcache-max-age-*`.
     pub invalid_max_age: InvalidMaxAge,
+    /// How `Access-Control-Max-Age` is read.
+    ///
+    /// Background: Fetch reads `delta-seconds`. Chromium (`preflight_result.cc`,
+    /// `ParseAccessControlMaxAge`) and WebKit (`parseAccessControlMaxAge`) parse a signed 64-bit
+    /// integer: `-765` means 0 (not cached), an overflowing value falls back to the default.
+    /// Vector: `chromium-preflight-result.json` (`max_age`).
+    pub max_age_syntax: MaxAgeSyntax,
     /// Whether `Access-Control-Allow-Headers: *` (without credentials) covers `Authorization` when
     /// a preflight is validated.
     ///
@@ -181,6 +200,7 @@ impl Policy {
             default_max_age: 5,
             max_age_cap: 7200,
             invalid_max_age: InvalidMaxAge::UseDefault,
+            max_age_syntax: MaxAgeSyntax::DeltaSeconds,
             wildcard_covers_authorization: false,
             cached_wildcard_covers_authorization: false,
             cache: CacheConfig::default(),
@@ -204,6 +224,7 @@ impl Policy {
         Policy {
             name: "chromium",
             max_age_cap: 7200,
+            max_age_syntax: MaxAgeSyntax::SignedInteger,
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: false,
             header_judging: HeaderJudging::Combined,
@@ -237,6 +258,7 @@ impl Policy {
         Policy {
             name: "webkit",
             max_age_cap: 600,
+            max_age_syntax: MaxAgeSyntax::SignedInteger,
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: true,
             header_judging: HeaderJudging::Combined,

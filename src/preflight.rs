@@ -15,7 +15,7 @@ use crate::check::cors_check_at;
 use crate::error::{NetworkError, Stage, WildcardIgnored};
 use crate::header;
 use crate::method::is_cors_safelisted_method;
-use crate::policy::{InvalidMaxAge, Policy};
+use crate::policy::{InvalidMaxAge, MaxAgeSyntax, Policy};
 use crate::request::CredentialsMode;
 use crate::safelist::is_cors_non_wildcard_request_header_name;
 
@@ -362,6 +362,46 @@ pub fn parse_max_age(value: &[u8]) -> MaxAge {
     MaxAge::Seconds(n)
 }
 
+/// [`parse_max_age`] under a policy's [`MaxAgeSyntax`]: `SignedInteger` (Chromium, WebKit) also
+/// takes a leading sign, reads a negative value as 0 (not cached) and a value out of `i64`
+/// range as invalid.
+///
+/// ```
+/// use corsgate::policy::MaxAgeSyntax::*;
+/// use corsgate::preflight::{parse_max_age_with, MaxAge};
+/// assert_eq!(parse_max_age_with(b"-765", SignedInteger), MaxAge::Seconds(0));
+/// assert_eq!(parse_max_age_with(b"+10", SignedInteger), MaxAge::Seconds(10));
+/// assert_eq!(parse_max_age_with(b"99999999999999999999", SignedInteger), MaxAge::Invalid);
+/// assert_eq!(parse_max_age_with(b"-765", DeltaSeconds), MaxAge::Invalid);
+/// ```
+pub fn parse_max_age_with(value: &[u8], syntax: MaxAgeSyntax) -> MaxAge {
+    match syntax {
+        MaxAgeSyntax::DeltaSeconds => parse_max_age(value),
+        MaxAgeSyntax::SignedInteger => {
+            let value = header::normalize(value);
+            if value.is_empty() {
+                return MaxAge::Empty;
+            }
+            let (negative, digits) = match value.split_first() {
+                Some((b'-', rest)) => (true, rest),
+                Some((b'+', rest)) => (false, rest),
+                _ => (false, value),
+            };
+            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return MaxAge::Invalid;
+            }
+            let magnitude = digits.iter().try_fold(0u64, |n, &d| {
+                n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+            });
+            match magnitude {
+                Some(m) if negative && m <= 1 << 63 => MaxAge::Seconds(0),
+                Some(m) if !negative && m <= i64::MAX as u64 => MaxAge::Seconds(m),
+                _ => MaxAge::Invalid,
+            }
+        }
+    }
+}
+
 /// Fetch §cors-preflight-fetch-0 steps 7.8–7.10 for a header list: `Some(seconds)` clamped to
 /// `policy.max_age_cap`; absent → `policy.default_max_age`; invalid (or several lines) → per
 /// `policy.invalid_max_age` (the default, or `None`: do not cache).
@@ -369,7 +409,7 @@ pub fn max_age(headers: &HeaderMap, policy: &Policy) -> Option<Duration> {
     let mut lines = headers.get_all(ACCESS_CONTROL_MAX_AGE).iter();
     let parsed = match (lines.next(), lines.next()) {
         (None, _) => MaxAge::Absent,
-        (Some(v), None) => parse_max_age(v.as_bytes()),
+        (Some(v), None) => parse_max_age_with(v.as_bytes(), policy.max_age_syntax),
         // The ABNF allows a single value: several lines are failure.
         (Some(_), Some(_)) => MaxAge::Invalid,
     };

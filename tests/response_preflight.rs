@@ -295,26 +295,23 @@ fn wpt_preflight_status() {
 }
 
 /// (index in chromium-preflight-result.json, reason) where corsgate knowingly differs.
-const CHROMIUM_DIVERGENCES: &[(usize, &str)] = &[
-    (
-        35,
-        "Chromium skips forbidden request-headers (Host) in EnsureAllowedCrossOriginHeaders: they \
+const CHROMIUM_DIVERGENCES: &[(usize, &str)] = &[(
+    35,
+    "Chromium skips forbidden request-headers (Host) in EnsureAllowedCrossOriginHeaders: they \
          are never script-set. In Fetch they never reach the request's header list (the Headers \
          guard drops them), so corsgate checks every CORS-unsafe name it is given",
-    ),
-    (
-        52,
-        "Chromium parses Access-Control-Max-Age as int64 and maps a negative value to 0 (entry \
-         not cached); Fetch says `-765` is not delta-seconds, so the default (5 s) applies; \
-         Policy::invalid_max_age has no `negative → 0` option",
-    ),
-];
+)];
 
+/// The spec preset with Chromium's max-age rules (`Policy::chromium()`: 5 s default, 7200 s cap,
+/// invalid → default, signed-integer syntax); the other knobs are set per vector.
 fn chromium_policy() -> Policy {
+    let chromium = Policy::chromium();
     let mut p = Policy::spec();
-    p.default_max_age = 5;
-    p.max_age_cap = 7200;
-    p.invalid_max_age = InvalidMaxAge::UseDefault;
+    p.default_max_age = chromium.default_max_age;
+    p.max_age_cap = chromium.max_age_cap;
+    p.invalid_max_age = chromium.invalid_max_age;
+    p.max_age_syntax = chromium.max_age_syntax;
+    assert_eq!(p.invalid_max_age, InvalidMaxAge::UseDefault);
     p
 }
 
