@@ -18,7 +18,7 @@ use crate::error::{NetworkError, Stage};
 pub use crate::expose::{FilteredResponse, ResponseType};
 use crate::guard::{Guard, GuardedHeaders};
 use crate::origin::{Origin, RedirectTaint};
-use crate::policy::{HeadersAfterRedirect, Policy};
+use crate::policy::{ClearCacheOn, HeadersAfterRedirect, Policy};
 use crate::redirect;
 use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
 use crate::{check, forbidden, method, preflight, safelist};
@@ -250,6 +250,8 @@ pub struct Fetch {
     /// Some main fetch in the chain took the CORS-with-preflight branch (main fetch step 12.3
     /// clears the cache when such a fetch ends in a network error).
     preflight_branch: bool,
+    /// The current hop took the preflight branch (`ClearCacheOn::CorsCheckFailure`).
+    hop_preflight_branch: bool,
     /// Some CORS hop of this fetch required a preflight (`Policy::sticky_preflight`).
     preflight_required: bool,
     /// The header list as the script built it, after the guards (`Policy::headers_after_redirect`).
@@ -343,6 +345,7 @@ impl Fetch {
             redirect_count: 0,
             preflight_branch: false,
             preflight_required: false,
+            hop_preflight_branch: false,
             removed_names: Vec::new(),
             last_origin_header: None,
             origin_carried_over: None,
@@ -572,6 +575,7 @@ impl Fetch {
             }
         }
         self.tainting = tainting;
+        self.hop_preflight_branch = false;
         self.events.push(Event::Classified {
             url: url.clone(),
             tainting,
@@ -583,6 +587,7 @@ impl Fetch {
         };
         // Main fetch step 12, the preflight branch: HTTP fetch with makeCORSPreflight.
         self.preflight_branch = true;
+        self.hop_preflight_branch = true;
         self.preflight_required = true;
         // HTTP fetch step 5.1: is there a cache entry for the method and every unsafe name?
         let hit = self.cache_allows(ua, now, &reasons);
@@ -931,7 +936,14 @@ impl Fetch {
     /// A network error ends the fetch; main fetch step 12.3 clears the cache entries for the
     /// request when the CORS-with-preflight branch was taken.
     fn fail(&mut self, ua: &mut UserAgent, error: NetworkError) {
-        if self.preflight_branch && ua.policy.clear_cache_on_failure {
+        let clear = match ua.policy.clear_cache_on {
+            ClearCacheOn::NetworkError => self.preflight_branch,
+            ClearCacheOn::CorsCheckFailure => {
+                self.hop_preflight_branch && error.stage().is_some_and(|s| s != Stage::Preflight)
+            }
+            ClearCacheOn::Never => false,
+        };
+        if clear {
             let origin = self.preflight_origin(&ua.policy);
             ua.cache.clear(CacheKey {
                 partition: &self.partition,

@@ -30,6 +30,18 @@ pub enum MaxAgeSyntax {
     SignedInteger,
 }
 
+/// Which failures clear the preflight cache entries of the request's current URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearCacheOn {
+    /// Every network error of a fetch that took the preflight branch (Fetch §main-fetch step 12).
+    NetworkError,
+    /// Only a failed CORS check of a response (final or redirect) at a hop that took the
+    /// preflight branch (Firefox `RemoveFromCorsPreflightCache`).
+    CorsCheckFailure,
+    /// Never (Chromium, WebKit).
+    Never,
+}
+
 /// How duplicated request headers (the same name appended more than once) are judged against the
 /// CORS safelist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,13 +146,12 @@ pub struct Policy {
     /// literally on lookup (`CORSCacheEntry::CheckRequest`), so `*` never matches. Corpus:
     /// `pfcache-wildcards`.
     pub cache_wildcards: bool,
-    /// Whether a network error of a fetch that took the preflight branch clears the cache entries
-    /// of its current URL.
+    /// Which failures clear the cache entries of the request's current URL.
     ///
-    /// Background: Fetch §main-fetch step 12 (preflight branch) step 3; Firefox does it
-    /// (`RemoveFromCorsPreflightCache`). Chromium and WebKit keep the entries. Corpus:
-    /// `pfcache-actual-fails`.
-    pub clear_cache_on_failure: bool,
+    /// Background: Fetch §main-fetch step 12 (preflight branch) step 3 clears them on any network
+    /// error; Firefox does it when a CORS check fails (`RemoveFromCorsPreflightCache`). Chromium
+    /// and WebKit keep the entries. Corpus: `pfcache-actual-fails`, combos 0032 0058 0217.
+    pub clear_cache_on: ClearCacheOn,
     /// Whether, once a hop of a fetch required a preflight, every later CORS hop preflights too,
     /// even with a safelisted method and no unsafe header.
     ///
@@ -208,7 +219,7 @@ impl Policy {
             acrh_lists_duplicates: false,
             unsafe_total_rule: true,
             cache_wildcards: true,
-            clear_cache_on_failure: true,
+            clear_cache_on: ClearCacheOn::NetworkError,
             sticky_preflight: false,
             headers_after_redirect: HeadersAfterRedirect::Current,
             delete_becomes_get_cross_origin: false,
@@ -228,7 +239,7 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: false,
             header_judging: HeaderJudging::Combined,
-            clear_cache_on_failure: false,
+            clear_cache_on: ClearCacheOn::Never,
             cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,
             ..Policy::spec()
@@ -246,6 +257,7 @@ impl Policy {
             acrh_lists_duplicates: true,
             unsafe_total_rule: false,
             cache_wildcards: false,
+            clear_cache_on: ClearCacheOn::CorsCheckFailure,
             sticky_preflight: true,
             headers_after_redirect: HeadersAfterRedirect::OriginalMinusRemoved,
             preflight_ignores_taint: true,
@@ -262,7 +274,7 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: true,
             header_judging: HeaderJudging::Combined,
-            clear_cache_on_failure: false,
+            clear_cache_on: ClearCacheOn::Never,
             sticky_preflight: true,
             headers_after_redirect: HeadersAfterRedirect::Original,
             delete_becomes_get_cross_origin: true,
