@@ -256,8 +256,9 @@ pub struct Fetch {
     preflight_required: bool,
     /// The header list as the script built it, after the guards (`Policy::headers_after_redirect`).
     original_headers: HeaderMap,
-    /// Lowercase names redirects removed from the header list.
-    removed_names: Vec<String>,
+    /// What the last redirect stripped: request-body headers (a method rewrite) and CORS
+    /// non-wildcard request-headers (an origin change) (`HeadersAfterRedirect::OriginalMinusRemoved`).
+    last_redirect_stripped: (bool, bool),
     /// The `Origin` header the last actual request carried
     /// (`Policy::keep_origin_header_same_origin_redirect`).
     last_origin_header: Option<HeaderValue>,
@@ -346,7 +347,7 @@ impl Fetch {
             preflight_branch: false,
             preflight_required: false,
             hop_preflight_branch: false,
-            removed_names: Vec::new(),
+            last_redirect_stripped: (false, false),
             last_origin_header: None,
             origin_carried_over: None,
             last_preflight_cache_hit: false,
@@ -560,9 +561,15 @@ impl Fetch {
             if policy.headers_after_redirect == HeadersAfterRedirect::OriginalMinusRemoved {
                 // Firefox: names a redirect removed are not listed, but the original list still
                 // calls for a preflight.
+                let (body_stripped, auth_stripped) = self.last_redirect_stripped;
                 if let Some(r) = reasons.as_mut() {
                     let before = r.unsafe_headers.len();
-                    r.unsafe_headers.retain(|n| !self.removed_names.contains(n));
+                    r.unsafe_headers.retain(|n| {
+                        let n = n.as_bytes();
+                        !(body_stripped && forbidden::is_request_body_header_name(n)
+                            || auth_stripped
+                                && safelist::is_cors_non_wildcard_request_header_name(n))
+                    });
                     r.inherited |= r.unsafe_headers.len() < before;
                 }
             }
@@ -797,7 +804,17 @@ impl Fetch {
         }
         // HTTP fetch step 9: a redirect status.
         if redirect::is_redirect_status(status) {
+            let location_absent = || {
+                let current = self.current_url();
+                let rules = ua.policy.location;
+                matches!(
+                    redirect::location_url_with(&parts.headers, current, None, rules),
+                    Ok(None)
+                )
+            };
             match self.redirect_mode {
+                RedirectMode::Error
+                    if ua.policy.redirect_error_needs_location && location_absent() => {}
                 RedirectMode::Error => {
                     return self.fail(ua, NetworkError::RedirectModeError { status });
                 }
@@ -831,18 +848,20 @@ impl Fetch {
         let status = status.as_u16();
         let current = self.current_url().clone();
         // Step 3: the location URL.
-        let location = match redirect::location_url(headers, &current, current.fragment()) {
-            Ok(Some(url)) => url,
-            // Step 4: no Location.
-            Ok(None) => return Ok(false),
-            // Step 5: failure.
-            Err(_) => {
-                let location = crate::header::get(headers, http::header::LOCATION);
-                return Err(NetworkError::RedirectLocationInvalid {
-                    location: location.unwrap_or_default(),
-                });
-            }
-        };
+        let rules = ua.policy.location;
+        let location =
+            match redirect::location_url_with(headers, &current, current.fragment(), rules) {
+                Ok(Some(url)) => url,
+                // Step 4: no Location.
+                Ok(None) => return Ok(false),
+                // Step 5: failure.
+                Err(_) => {
+                    let location = crate::header::get(headers, http::header::LOCATION);
+                    return Err(NetworkError::RedirectLocationInvalid {
+                        location: location.unwrap_or_default(),
+                    });
+                }
+            };
         // Step 6: only HTTP(S).
         if !matches!(location.scheme(), "http" | "https") {
             return Err(NetworkError::RedirectToNonHttpScheme {
@@ -879,6 +898,7 @@ impl Fetch {
             self.body = false;
             self.remove_headers(forbidden::is_request_body_header_name);
         }
+        self.last_redirect_stripped = (method_rewritten, cross_origin);
         // Step 13: a new origin removes the CORS non-wildcard request-header names.
         let authorization_removed =
             cross_origin && self.remove_headers(safelist::is_cors_non_wildcard_request_header_name);
@@ -901,7 +921,7 @@ impl Fetch {
         Ok(true)
     }
 
-    /// Removes every header whose name satisfies `rule`, remembering the names; true if any was.
+    /// Removes every header whose name satisfies `rule`; true if any was.
     fn remove_headers(&mut self, rule: impl Fn(&[u8]) -> bool) -> bool {
         let names: Vec<HeaderName> = self
             .headers
@@ -911,9 +931,6 @@ impl Fetch {
             .collect();
         for name in &names {
             self.headers.remove(name);
-            if !self.removed_names.iter().any(|n| n == name.as_str()) {
-                self.removed_names.push(name.as_str().to_owned());
-            }
         }
         !names.is_empty()
     }

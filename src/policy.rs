@@ -7,6 +7,7 @@
 //! `spec-notes/engines.md` has the evidence, scenario by scenario.
 
 use crate::cache::CacheConfig;
+use crate::redirect::{EmptyLocation, LocationRules};
 
 /// What an `Access-Control-Max-Age` value that is not delta-seconds means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +195,22 @@ pub struct Policy {
     /// never reuse it (WebKit keys by a fresh opaque origin per load). Corpus: `combo-0081`,
     /// `combo-0316`.
     pub cache_tainted_preflights: bool,
+    /// How `Location` is read: an empty value, several lines.
+    ///
+    /// Background: Fetch parses one value (an empty one resolves to the response's URL, so the
+    /// fetch loops until the redirect limit; Firefox does that) and fails on several lines.
+    /// Chromium treats an empty `Location` as absent and returns the 3xx as is; WebKit fails on an
+    /// empty one and joins several lines with `, ` (requesting `r2,%20…/r3`). Recorded with the
+    /// corpus's engines: `tests/data/conformance/probes.jsonl` (`probe-follow-302-location-empty`,
+    /// `probe-follow-302-two-locations`).
+    pub location: LocationRules,
+    /// Whether redirect mode `error` fails only on a redirect status that has a `Location`.
+    ///
+    /// Background: Fetch §http-fetch step 8 fails on any redirect status. Chromium and WebKit
+    /// only treat a 3xx as a redirect when it has a `Location`; without one the response is
+    /// returned as is (`probe-error-302-no-location-*`). In mode `manual` all three return an
+    /// opaque-redirect either way.
+    pub redirect_error_needs_location: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
     /// allows it (same origin, untainted).
     ///
@@ -227,6 +244,8 @@ impl Policy {
             preflight_ignores_taint: false,
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
+            location: LocationRules::SPEC,
+            redirect_error_needs_location: false,
         }
     }
 
@@ -242,6 +261,11 @@ impl Policy {
             clear_cache_on: ClearCacheOn::Never,
             cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,
+            location: LocationRules {
+                empty: EmptyLocation::Absent,
+                combine_lines: false,
+            },
+            redirect_error_needs_location: true,
             ..Policy::spec()
         }
     }
@@ -280,6 +304,11 @@ impl Policy {
             delete_becomes_get_cross_origin: true,
             keep_origin_header_same_origin_redirect: true,
             cache_tainted_preflights: false,
+            location: LocationRules {
+                empty: EmptyLocation::Fail,
+                combine_lines: true,
+            },
+            redirect_error_needs_location: true,
             ..Policy::spec()
         }
     }

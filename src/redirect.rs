@@ -20,6 +20,9 @@ pub enum LocationError {
     /// More than one `Location` header: its ABNF allows one (extracting header list values fails).
     #[error("the response has {0} Location headers; exactly one is allowed")]
     Multiple(usize),
+    /// The value is empty and the rules make that a failure (WebKit).
+    #[error("the Location header is empty")]
+    Empty,
     /// The value does not parse as a URL relative to the response's URL.
     #[error("the Location value `{value}` is not a valid URL: {reason}")]
     Unparsable {
@@ -28,6 +31,35 @@ pub enum LocationError {
         /// The URL parser's reason.
         reason: url::ParseError,
     },
+}
+
+/// How a user agent reads `Location` where the engines differ from Fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocationRules {
+    /// What an empty `Location` value means.
+    pub empty: EmptyLocation,
+    /// Whether several `Location` lines are joined with `, ` and parsed as one value (WebKit)
+    /// instead of failing (Fetch: the ABNF allows one header).
+    pub combine_lines: bool,
+}
+
+impl LocationRules {
+    /// Fetch §concept-response-location-url as written.
+    pub const SPEC: LocationRules = LocationRules {
+        empty: EmptyLocation::Resolve,
+        combine_lines: false,
+    };
+}
+
+/// What an empty `Location` value means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyLocation {
+    /// Parse it like any value: the empty string resolves to the response's URL (Fetch, Firefox).
+    Resolve,
+    /// As if there were no `Location`: the response is returned as it is (Chromium).
+    Absent,
+    /// A network error (WebKit).
+    Fail,
 }
 
 /// Fetch §concept-response-location-url: `Ok(None)` when the response has no `Location`;
@@ -50,16 +82,44 @@ pub fn location_url(
     base: &Url,
     request_fragment: Option<&str>,
 ) -> Result<Option<Url>, LocationError> {
-    let mut values = headers.get_all(http::header::LOCATION).iter();
+    location_url_with(headers, base, request_fragment, LocationRules::SPEC)
+}
+
+/// [`location_url`] under an engine's [`LocationRules`].
+///
+/// ```
+/// use corsgate::redirect::{location_url_with, EmptyLocation, LocationError, LocationRules};
+/// use http::HeaderMap;
+/// let base: url::Url = "https://a.example/x".parse().unwrap();
+/// let mut h = HeaderMap::new();
+/// h.insert("location", "".parse().unwrap());
+/// let chromium = LocationRules { empty: EmptyLocation::Absent, combine_lines: false };
+/// assert_eq!(location_url_with(&h, &base, None, chromium), Ok(None));
+/// let webkit = LocationRules { empty: EmptyLocation::Fail, combine_lines: true };
+/// assert_eq!(location_url_with(&h, &base, None, webkit), Err(LocationError::Empty));
+/// ```
+pub fn location_url_with(
+    headers: &HeaderMap,
+    base: &Url,
+    request_fragment: Option<&str>,
+    rules: LocationRules,
+) -> Result<Option<Url>, LocationError> {
     // Step 2: extract header list values; the ABNF allows a single header.
-    let Some(first) = values.next() else {
+    let lines = headers.get_all(http::header::LOCATION).iter().count();
+    if lines > 1 && !rules.combine_lines {
+        return Err(LocationError::Multiple(lines));
+    }
+    let Some(combined) = crate::header::get(headers, http::header::LOCATION) else {
         return Ok(None);
     };
-    let extra = values.count();
-    if extra > 0 {
-        return Err(LocationError::Multiple(extra + 1));
+    let raw = crate::header::normalize(&combined);
+    if raw.is_empty() {
+        match rules.empty {
+            EmptyLocation::Resolve => {}
+            EmptyLocation::Absent => return Ok(None),
+            EmptyLocation::Fail => return Err(LocationError::Empty),
+        }
     }
-    let raw = crate::header::normalize(first.as_bytes());
     let text = match std::str::from_utf8(raw) {
         Ok(s) => s.to_owned(),
         Err(_) => raw.iter().map(|&b| char::from(b)).collect(),

@@ -20,12 +20,16 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "safelist-accept-del", HEADER_VALUE_DEL),
     ("firefox", "safelist-accept-del", HEADER_VALUE_DEL),
     ("webkit", "safelist-accept-del", HEADER_VALUE_DEL),
+    ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
+    ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
+    ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
 ];
 
-/// Fetch allows 0x7F in a header value; `http::HeaderValue` (the type corsgate's API takes and
-/// returns) cannot hold it, so the replay cannot build this request and reports a TypeError
-/// before anything is sent, where engines send a preflight listing `accept`.
-const HEADER_VALUE_DEL: &str = "http::HeaderValue cannot hold 0x7F (DEL)";
+/// Fetch allows 0x01–0x08, 0x0B, 0x0C, 0x0E–0x1F and 0x7F in a header value; `http::HeaderValue`
+/// (the type corsgate's API takes and returns) cannot hold them, so the replay cannot build
+/// these requests and reports a TypeError before anything is sent, where engines send a
+/// preflight listing `accept`.
+const HEADER_VALUE_DEL: &str = "http::HeaderValue cannot hold control bytes Fetch allows";
 
 fn presets() -> Vec<(&'static str, Policy)> {
     vec![
@@ -89,7 +93,11 @@ fn replay_file(file: &str, expected_scenarios: usize) -> Vec<String> {
 fn main() {
     let mut passed = 0;
     let mut failed = 0;
-    for (file, count) in [("scenarios.jsonl", 381), ("combinations.jsonl", 400)] {
+    for (file, count) in [
+        ("scenarios.jsonl", 381),
+        ("combinations.jsonl", 400),
+        ("probes.jsonl", 15),
+    ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
             passed += 1;
@@ -102,6 +110,7 @@ fn main() {
         }
     }
     println!("conformance: {passed} passed, {failed} failed");
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     if failed > 0 {
         std::process::exit(1);
     }
