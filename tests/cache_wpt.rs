@@ -19,11 +19,8 @@ use corsgate::{Action, Origin, Policy, Request, RequestKind, UserAgent};
 use http::{HeaderName, HeaderValue, Method};
 use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
+mod common;
+use common::load;
 
 fn header_pairs(v: &Value) -> Vec<(String, String)> {
     v.as_array()

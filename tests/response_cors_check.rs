@@ -7,33 +7,8 @@ use corsgate::request::CredentialsMode;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(v)) => v,
-        other => panic!("{path}: not a JSON array: {other:?}"),
-    }
-}
-
-/// Isomorphic encode: the JSON strings hold bytes as code points U+0000–U+00FF.
-fn bytes(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or_else(|_| panic!("non-byte char in {s:?}")))
-        .collect()
-}
-
-fn pairs(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
-    v.as_array()
-        .expect("header list")
-        .iter()
-        .map(|p| {
-            let n = p[0].as_str().expect("name");
-            let v = p[1].as_str().expect("value");
-            (bytes(n), bytes(v))
-        })
-        .collect()
-}
+mod common;
+use common::{bytes, load, pairs};
 
 /// Fetch §concept-header-list-get over raw pairs (test-side, for values `HeaderValue` rejects).
 fn get(list: &[(Vec<u8>, Vec<u8>)], name: &str) -> Option<Vec<u8>> {

@@ -9,37 +9,11 @@ use corsgate::expose::{
 };
 use corsgate::request::{CredentialsMode, ResponseTainting};
 use http::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(v)) => v,
-        other => panic!("{path}: not a JSON array: {other:?}"),
-    }
-}
-
-fn bytes(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or_else(|_| panic!("non-byte char in {s:?}")))
-        .collect()
-}
+mod common;
+use common::{bytes, load, pairs};
 
 type List = Vec<(Vec<u8>, Vec<u8>)>;
-
-fn pairs(v: &Value) -> List {
-    v.as_array()
-        .expect("header list")
-        .iter()
-        .map(|p| {
-            (
-                bytes(p[0].as_str().expect("name")),
-                bytes(p[1].as_str().expect("value")),
-            )
-        })
-        .collect()
-}
 
 /// Fetch §concept-header-list-get over raw pairs (test-side, for values `HeaderValue` rejects).
 fn get(list: &List, name: &[u8]) -> Option<Vec<u8>> {

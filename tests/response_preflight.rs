@@ -17,33 +17,8 @@ use corsgate::safelist::cors_unsafe_request_header_names;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(v)) => v,
-        other => panic!("{path}: not a JSON array: {other:?}"),
-    }
-}
-
-fn bytes(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| u8::try_from(u32::from(c)).unwrap_or_else(|_| panic!("non-byte char in {s:?}")))
-        .collect()
-}
-
-fn pairs(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
-    v.as_array()
-        .expect("header list")
-        .iter()
-        .map(|p| {
-            (
-                bytes(p[0].as_str().expect("name")),
-                bytes(p[1].as_str().expect("value")),
-            )
-        })
-        .collect()
-}
+mod common;
+use common::{bytes, load, pairs};
 
 fn header_map(list: &[(Vec<u8>, Vec<u8>)]) -> HeaderMap {
     let mut map = HeaderMap::new();

@@ -16,28 +16,15 @@ use corsgate::safelist::{
 };
 use serde_json::Value;
 
+mod common;
+use common::value_bytes as bytes;
+
 fn load() -> Vec<Value> {
-    let path = format!(
-        "{}/tests/data/chromium-cors.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    common::load("chromium-cors.json")
 }
 
 fn of_kind(kind: &str) -> Vec<Value> {
     load().into_iter().filter(|v| v["kind"] == kind).collect()
-}
-
-fn bytes(s: &Value) -> Vec<u8> {
-    let s = s.as_str().unwrap();
-    s.chars()
-        .map(|c| u8::try_from(c).expect("code point above U+00FF"))
-        .collect()
 }
 
 fn hex(s: &str) -> Vec<u8> {

@@ -6,24 +6,9 @@ use corsgate::forbidden::{
 };
 use corsgate::guard::{Guard, GuardedHeaders};
 use corsgate::header::normalize;
-use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn bytes(s: &Value) -> Vec<u8> {
-    let s = s.as_str().unwrap();
-    s.chars()
-        .map(|c| u8::try_from(c).expect("code point above U+00FF"))
-        .collect()
-}
+mod common;
+use common::{load, value_bytes as bytes};
 
 #[test]
 fn forbidden_request_headers_json() {

@@ -10,20 +10,8 @@
 use corsgate::header::{check_header_value, is_token, normalize};
 use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-/// WebIDL ByteString: isomorphic encode, or `None` (TypeError) above U+00FF.
-fn byte_string(s: &str) -> Option<Vec<u8>> {
-    s.chars().map(|c| u8::try_from(c).ok()).collect()
-}
+mod common;
+use common::{byte_string, load};
 
 #[test]
 fn header_values_json() {

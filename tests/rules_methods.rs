@@ -7,15 +7,8 @@ use corsgate::method::{
 };
 use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
+mod common;
+use common::load;
 
 fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]

@@ -14,29 +14,14 @@
 //!   "extract a MIME type": this is the parser itself.
 
 use corsgate::mime::Mime;
-use serde_json::Value;
 
-fn load(name: &str) -> Vec<Value> {
-    let path = format!(
-        "{}/tests/data/verbatim/mimesniff/mime-types/resources/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn byte_string(s: &str) -> Option<Vec<u8>> {
-    s.chars().map(|c| u8::try_from(c).ok()).collect()
-}
+mod common;
+use common::byte_string;
 
 /// Runs every object of `file`; returns (objects, comments, objects with a bytes variant).
 fn run(file: &str) -> (usize, usize, usize) {
     let (mut objects, mut comments, mut as_bytes) = (0, 0, 0);
-    for v in load(file) {
+    for v in common::load(&format!("verbatim/mimesniff/mime-types/resources/{file}")) {
         if v.is_string() {
             comments += 1;
             continue;

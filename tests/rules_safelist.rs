@@ -9,25 +9,9 @@ use corsgate::safelist::{
     check_cors_safelisted_request_header as check, cors_unsafe_request_header_names,
     is_cors_safelisted_request_header, NotSafelisted,
 };
-use serde_json::Value;
 
-fn load(path: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str::<Value>(&text)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-/// WebIDL ByteString (isomorphic encoding); every vector here fits.
-fn bytes(s: &Value) -> Vec<u8> {
-    let s = s.as_str().unwrap();
-    s.chars()
-        .map(|c| u8::try_from(c).expect("code point above U+00FF"))
-        .collect()
-}
+mod common;
+use common::{load, value_bytes as bytes};
 
 #[test]
 fn safelisted_request_headers_json() {
