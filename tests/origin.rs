@@ -207,7 +207,8 @@ fn origin_header_wpt() {
     let mut notes = 0;
     for v in load("origin-header.json") {
         let Some(request_origin) = v["request_origin"].as_str() else {
-            // A pointer to redirects.json (covered by `origin_header_after_redirects`).
+            // A pointer to redirects.json: its `origin_header_at_final_hop` vectors run through
+            // the state machine in tests/fetch_redirects.rs.
             assert!(v["note"].is_string(), "vector without request_origin: {v}");
             notes += 1;
             continue;
@@ -234,40 +235,6 @@ fn origin_header_wpt() {
         run += 1;
     }
     assert_eq!((run, notes), (25, 1));
-}
-
-/// redirects.json vectors that state the `Origin` header at the final hop: the URL list is
-/// the hops' URLs, the redirect-taint comes from `redirect_taint`.
-#[test]
-fn origin_header_after_redirects() {
-    let mut run = 0;
-    for v in load("redirects.json") {
-        let Some(want) = v["expect"].get("origin_header_at_final_hop") else {
-            continue;
-        };
-        let request = &v["request"];
-        let origin = header(request["origin"].as_str().unwrap());
-        let mode = mode(&request["mode"]);
-        let urls: Vec<Url> = v["hops"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| url(h["url"].as_str().unwrap()))
-            .collect();
-        let taint = redirect_taint(&origin, &urls);
-        let got = request_origin_header(
-            &origin,
-            taint != RedirectTaint::SameOrigin,
-            response_tainting(&origin, &urls, mode),
-            mode,
-            request["method"].as_str().unwrap().as_bytes(),
-            urls.last().unwrap(),
-            ReferrerPolicy::default(),
-        );
-        assert_eq!(got.as_deref(), want.as_str(), "{}", v["test"]);
-        run += 1;
-    }
-    assert_eq!(run, 38);
 }
 
 #[test]
