@@ -70,6 +70,7 @@ pub mod range;
 pub mod redirect;
 pub mod replay;
 pub mod request;
+pub mod requirements;
 pub mod safelist;
 
 pub use cache::{CacheConfig, PreflightCache};
