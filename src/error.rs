@@ -171,6 +171,13 @@ pub enum NetworkError {
         /// The `Location` value received.
         location: Vec<u8>,
     },
+    /// Fetch §http-redirect-fetch step 5 (failure), for a length limit: the location URL is
+    /// longer than a request target can be (`http::Uri` holds at most 65 534 bytes; Chromium's
+    /// URL parser fails beyond 2 MiB, Firefox's beyond 1 MiB).
+    RedirectUrlTooLong {
+        /// The location URL's length in bytes, serialized.
+        length: usize,
+    },
     /// Fetch §http-redirect-fetch step 6: the redirect target's scheme is not `http` or `https`.
     RedirectToNonHttpScheme {
         /// The redirect target.
@@ -284,7 +291,9 @@ impl NetworkError {
             } => "fetch#cors-preflight-fetch-0 step 7.6",
             HeaderNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.7",
             RedirectLimit => "fetch#http-redirect-fetch step 7",
-            RedirectLocationInvalid { .. } => "fetch#http-redirect-fetch step 5",
+            RedirectLocationInvalid { .. } | RedirectUrlTooLong { .. } => {
+                "fetch#http-redirect-fetch step 5"
+            }
             RedirectToNonHttpScheme { .. } => "fetch#http-redirect-fetch step 6",
             RedirectUrlHasCredentials { .. } => "fetch#http-redirect-fetch steps 9-10",
             RedirectBodyNotReplayable { .. } => "fetch#http-redirect-fetch step 11",
@@ -379,6 +388,9 @@ impl NetworkError {
             RedirectLimit => Fix::Do("redirect at most 20 times".to_owned()),
             RedirectLocationInvalid { .. } => {
                 Fix::Do("send a Location header whose value parses as a URL".to_owned())
+            }
+            RedirectUrlTooLong { .. } => {
+                Fix::Do("redirect to a URL of at most 65 534 bytes".to_owned())
             }
             RedirectToNonHttpScheme { .. } => {
                 Fix::Do("redirect to an http: or https: URL".to_owned())
@@ -525,6 +537,11 @@ impl NetworkError {
                 f,
                 "the redirect's Location `{}` is not a valid URL",
                 Shown(location)
+            ),
+            RedirectUrlTooLong { length } => write!(
+                f,
+                "the redirect's Location gives a URL of {length} bytes, longer than a request \
+                 can carry (65 534)"
             ),
             RedirectToNonHttpScheme { url } => write!(
                 f,

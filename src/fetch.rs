@@ -81,6 +81,11 @@ pub enum RequestError {
     /// A `GET` or `HEAD` request with a body (§dom-request step 35).
     #[error("a {0} request cannot have a body (Fetch #dom-request step 35)")]
     BodyWithGetOrHead(String),
+    /// The URL is longer than a request target can be: `http::Uri`, which [`Outgoing`] carries,
+    /// holds at most 65 534 bytes (engines' URL parsers fail beyond 2 MiB, Chromium, or 1 MiB,
+    /// Firefox).
+    #[error("the URL is {0} bytes long; a request target holds at most 65 534")]
+    UrlTooLong(usize),
 }
 
 /// A caller's mistake in driving a [`Fetch`]: not the server's fault.
@@ -296,6 +301,10 @@ impl Fetch {
         // Step 35: GET and HEAD cannot have a body.
         if request.body && (method == Method::GET || method == Method::HEAD) {
             return Err(RequestError::BodyWithGetOrHead(method.as_str().to_owned()));
+        }
+        // Every request handed out must carry its URL exactly (`Outgoing::request`).
+        if crate::request::try_request_target(&request.url).is_none() {
+            return Err(RequestError::UrlTooLong(request.url.as_str().len()));
         }
         // The Headers guards (§concept-headers-append): `request` ignores forbidden request-headers;
         // `request-no-cors` also ignores what would not leave a no-CORS-safelisted value.
@@ -862,6 +871,13 @@ impl Fetch {
                     });
                 }
             };
+        // Step 5 also covers a URL too long to send: engines' URL parsers fail beyond a length
+        // (Chromium 2 MiB, Firefox 1 MiB); here the limit is what a request target can hold.
+        if crate::request::try_request_target(&location).is_none() {
+            return Err(NetworkError::RedirectUrlTooLong {
+                length: location.as_str().len(),
+            });
+        }
         // Step 6: only HTTP(S).
         if !matches!(location.scheme(), "http" | "https") {
             return Err(NetworkError::RedirectToNonHttpScheme {

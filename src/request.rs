@@ -236,19 +236,32 @@ impl Request {
 /// The request-target an HTTP client sends for `url` (absolute form): the URL without fragment
 /// and without credentials (a client sends those, if at all, as `Authorization`).
 ///
-/// Characters `http::Uri` does not accept are percent-encoded, so any URL gives a target.
+/// Characters `http::Uri` does not accept are percent-encoded, so any URL of at most
+/// 65 534 bytes (the most `http::Uri` holds) gives a target; for a longer one this returns `/`.
+/// [`try_request_target`] says when that happens; the fetch machine never hands out such a URL.
 ///
 /// ```
 /// let url = url::Url::parse("https://u:p@api.example/a?b#c").unwrap();
 /// assert_eq!(corsgate::request::request_target(&url), "https://api.example/a?b");
 /// ```
 pub fn request_target(url: &url::Url) -> http::Uri {
+    try_request_target(url).unwrap_or_default()
+}
+
+/// [`request_target`], or `None` when `url` is too long for `http::Uri` (more than 65 534 bytes
+/// once escaped).
+///
+/// ```
+/// let long = url::Url::parse(&format!("https://api.example/{}", "a".repeat(70_000))).unwrap();
+/// assert!(corsgate::request::try_request_target(&long).is_none());
+/// ```
+pub fn try_request_target(url: &url::Url) -> Option<http::Uri> {
     let mut url = url.clone();
     url.set_fragment(None);
     let _ = url.set_username("");
     let _ = url.set_password(None);
     if let Ok(uri) = url.as_str().parse() {
-        return uri;
+        return Some(uri);
     }
     let mut escaped = String::with_capacity(url.as_str().len() + 16);
     for b in url.as_str().bytes() {
@@ -258,5 +271,5 @@ pub fn request_target(url: &url::Url) -> http::Uri {
             escaped.push_str(&format!("%{b:02X}"));
         }
     }
-    escaped.parse().unwrap_or_default()
+    escaped.parse().ok()
 }
