@@ -160,11 +160,12 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
 /// ```
 pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
     let mut names = match policy.header_judging {
-        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_entries(
+        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_entries_with(
             headers
                 .iter()
                 .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
             policy.unsafe_total_rule,
+            policy.safelist,
         ),
         HeaderJudging::Combined => {
             let combined: Vec<(&[u8], Vec<u8>)> = headers
@@ -174,9 +175,10 @@ pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> 
                     (n.as_str().as_bytes(), value)
                 })
                 .collect();
-            safelist::cors_unsafe_request_header_entries(
+            safelist::cors_unsafe_request_header_entries_with(
                 combined.iter().map(|(n, v)| (*n, v.as_slice())),
                 policy.unsafe_total_rule,
+                policy.safelist,
             )
         }
     };

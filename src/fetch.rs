@@ -317,10 +317,13 @@ impl Fetch {
         let mut dropped = Vec::new();
         for (name, value) in request.headers.iter() {
             let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
+            // Names the engine forbids on top of Fetch (`Policy::extra_forbidden_request_headers`).
+            let engine_forbidden = (ua.policy.extra_forbidden_request_headers.iter())
+                .any(|f| n.eq_ignore_ascii_case(f.as_bytes()));
             // `HeaderName`/`HeaderValue` are always a valid name and value, so `append` cannot
             // fail; `Ok(false)` is the guard ignoring the header.
-            if guarded.append(n, v) != Ok(true) {
-                let reason = if forbidden::is_forbidden_request_header(n, v) {
+            if engine_forbidden || guarded.append(n, v) != Ok(true) {
+                let reason = if engine_forbidden || forbidden::is_forbidden_request_header(n, v) {
                     DropReason::Forbidden
                 } else {
                     DropReason::NotNoCorsSafelisted

@@ -8,6 +8,7 @@
 
 use crate::cache::CacheConfig;
 use crate::redirect::{EmptyLocation, LocationRules};
+use crate::safelist::SafelistRules;
 
 /// What an `Access-Control-Max-Age` value that is not delta-seconds means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +130,24 @@ pub struct Policy {
     /// (`HTTPHeaderMap`) hold one combined value per name before their CORS code sees it.
     /// Corpus: `safelist-content-type-two-entries-text-text`, `safelist-sum-accept-*`.
     pub header_judging: HeaderJudging,
+    /// Request-header names the engine drops from script's headers on top of Fetch
+    /// §forbidden-request-header (byte-case-insensitive).
+    ///
+    /// Background: Fetch stopped forbidding `User-Agent`; Firefox and WebKit send it (a
+    /// CORS-unsafe name, so a preflight lists it). Chromium still drops it, and
+    /// `Access-Control-Request-Private-Network`, through `net::HttpUtil::IsSafeHeader`
+    /// (`net/http/http_util.cc`, `kForbiddenHeaderFields`, crbug.com/571722). Corpus:
+    /// `forbidden-edge-user-agent`, `forbidden-edge-user-agent-plus-custom`.
+    pub extra_forbidden_request_headers: &'static [&'static str],
+    /// How each request header is judged against the CORS safelist, where engines differ from
+    /// Fetch §cors-safelisted-request-header.
+    ///
+    /// Background: see [`SafelistRules`]. WebKit matches the `Range` unit `bytes` in any case
+    /// (`parseRange`, `startsWithLettersIgnoringASCIICase`); Firefox counts bytes 0x80–0xFF as
+    /// CORS-unsafe in `Accept` and `Content-Type` and refuses a `Content-Type` holding `,`
+    /// (`net_ParseRequestContentType`). Corpus: `safelist-edge-range-upper-bytes`,
+    /// `safelist-edge-accept-latin1`, `safelist-edge-content-type-param-with-comma`.
+    pub safelist: SafelistRules,
     /// Whether `Access-Control-Request-Headers` lists a name once per unsafe entry (`x-a,x-a`)
     /// instead of once.
     ///
@@ -202,7 +221,8 @@ pub struct Policy {
     /// Chromium treats an empty `Location` as absent and returns the 3xx as is; WebKit fails on an
     /// empty one and joins several lines with `, ` (requesting `r2,%20…/r3`). Recorded with the
     /// corpus's engines: `tests/data/conformance/probes.jsonl` (`probe-follow-302-location-empty`,
-    /// `probe-follow-302-two-locations`).
+    /// `probe-follow-302-two-locations`). Firefox percent-encodes a tab inside the value where
+    /// the URL parser would remove it (`redirect-edge-location-tab-inside`: `r\t2` → `r%092`).
     pub location: LocationRules,
     /// Whether redirect mode `error` fails only on a redirect status that has a `Location`.
     ///
@@ -233,6 +253,8 @@ impl Policy {
             cached_wildcard_covers_authorization: false,
             cache: CacheConfig::default(),
             header_judging: HeaderJudging::PerEntry,
+            safelist: SafelistRules::SPEC,
+            extra_forbidden_request_headers: &[],
             acrh_lists_duplicates: false,
             unsafe_total_rule: true,
             cache_wildcards: true,
@@ -258,12 +280,16 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: false,
             header_judging: HeaderJudging::Combined,
+            extra_forbidden_request_headers: &[
+                "user-agent",
+                "access-control-request-private-network",
+            ],
             clear_cache_on: ClearCacheOn::Never,
             cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,
             location: LocationRules {
                 empty: EmptyLocation::Absent,
-                combine_lines: false,
+                ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
             ..Policy::spec()
@@ -279,12 +305,21 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: true,
             acrh_lists_duplicates: true,
+            safelist: SafelistRules {
+                non_ascii_unsafe: true,
+                content_type_comma_unsafe: true,
+                ..SafelistRules::SPEC
+            },
             unsafe_total_rule: false,
             cache_wildcards: false,
             clear_cache_on: ClearCacheOn::CorsCheckFailure,
             sticky_preflight: true,
             headers_after_redirect: HeadersAfterRedirect::OriginalMinusRemoved,
             preflight_ignores_taint: true,
+            location: LocationRules {
+                encode_tabs: true,
+                ..LocationRules::SPEC
+            },
             ..Policy::spec()
         }
     }
@@ -298,6 +333,10 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: true,
             header_judging: HeaderJudging::Combined,
+            safelist: SafelistRules {
+                range_unit_any_case: true,
+                ..SafelistRules::SPEC
+            },
             clear_cache_on: ClearCacheOn::Never,
             sticky_preflight: true,
             headers_after_redirect: HeadersAfterRedirect::Original,
@@ -307,6 +346,7 @@ impl Policy {
             location: LocationRules {
                 empty: EmptyLocation::Fail,
                 combine_lines: true,
+                ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
             ..Policy::spec()

@@ -41,6 +41,10 @@ pub struct LocationRules {
     /// Whether several `Location` lines are joined with `, ` and parsed as one value (WebKit)
     /// instead of failing (Fetch: the ABNF allows one header).
     pub combine_lines: bool,
+    /// Whether a tab inside the value is percent-encoded (`r\t2` → `r%092`, Firefox) instead of
+    /// removed by the URL parser (URL Standard §concept-basic-url-parser step 3: remove all ASCII
+    /// tab or newline).
+    pub encode_tabs: bool,
 }
 
 impl LocationRules {
@@ -48,6 +52,7 @@ impl LocationRules {
     pub const SPEC: LocationRules = LocationRules {
         empty: EmptyLocation::Resolve,
         combine_lines: false,
+        encode_tabs: false,
     };
 }
 
@@ -93,10 +98,16 @@ pub fn location_url(
 /// let base: url::Url = "https://a.example/x".parse().unwrap();
 /// let mut h = HeaderMap::new();
 /// h.insert("location", "".parse().unwrap());
-/// let chromium = LocationRules { empty: EmptyLocation::Absent, combine_lines: false };
+/// let chromium = LocationRules { empty: EmptyLocation::Absent, ..LocationRules::SPEC };
 /// assert_eq!(location_url_with(&h, &base, None, chromium), Ok(None));
-/// let webkit = LocationRules { empty: EmptyLocation::Fail, combine_lines: true };
+/// let webkit = LocationRules { empty: EmptyLocation::Fail, combine_lines: true, ..LocationRules::SPEC };
 /// assert_eq!(location_url_with(&h, &base, None, webkit), Err(LocationError::Empty));
+/// h.insert("location", "r\t2".parse().unwrap());
+/// let spec = location_url_with(&h, &base, None, LocationRules::SPEC).unwrap().unwrap();
+/// assert_eq!(spec.as_str(), "https://a.example/r2");
+/// let firefox = LocationRules { encode_tabs: true, ..LocationRules::SPEC };
+/// let ff = location_url_with(&h, &base, None, firefox).unwrap().unwrap();
+/// assert_eq!(ff.as_str(), "https://a.example/r%092");
 /// ```
 pub fn location_url_with(
     headers: &HeaderMap,
@@ -120,10 +131,13 @@ pub fn location_url_with(
             EmptyLocation::Fail => return Err(LocationError::Empty),
         }
     }
-    let text = match std::str::from_utf8(raw) {
+    let mut text = match std::str::from_utf8(raw) {
         Ok(s) => s.to_owned(),
         Err(_) => raw.iter().map(|&b| char::from(b)).collect(),
     };
+    if rules.encode_tabs {
+        text = text.replace('\t', "%09");
+    }
     // Step 3: parse location with response's URL.
     let mut url = Url::options()
         .base_url(Some(base))

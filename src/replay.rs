@@ -165,8 +165,11 @@ fn build_request(page: &Origin, init: &FetchInit) -> Option<Request> {
     let mut headers = HeaderMap::new();
     for (name, value) in &init.headers {
         let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+        // A header value is a ByteString: script's string is isomorphic-encoded (a code point
+        // above U+00FF is a TypeError), so `é` is the one byte 0xE9, not UTF-8.
+        let value = isomorphic_encode(value)?;
         // Headers normalize values (strip leading/trailing HTTP whitespace) before storing them.
-        let value = HeaderValue::from_bytes(crate::header::normalize(value.as_bytes())).ok()?;
+        let value = HeaderValue::from_bytes(crate::header::normalize(&value)).ok()?;
         headers.append(name, value);
     }
     // §dom-request step 36.4: a body with no Content-Type gets the body's type; for a string that
@@ -238,6 +241,12 @@ fn run_once(
     }
 }
 
+/// Infra §isomorphic-encode: each code point to the byte of the same value; `None` (a
+/// `TypeError` for a ByteString) when one is above U+00FF.
+fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+}
+
 /// What the recorder logs of a request: the URL as the server sees it (no credentials, no
 /// fragment) and three headers.
 fn seen(request: &http::Request<()>, url: &Url) -> SeenRequest {
@@ -282,8 +291,10 @@ impl Server {
             for (name, value) in &route.headers {
                 let n = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| bad(name, "invalid header name"))?;
-                let v = HeaderValue::from_bytes(value.as_bytes())
-                    .map_err(|_| bad(name, "invalid header value"))?;
+                // The servers write header lines in ISO-8859-1, one byte per code point.
+                let v = isomorphic_encode(value)
+                    .and_then(|b| HeaderValue::from_bytes(&b).ok())
+                    .ok_or_else(|| bad(name, "invalid header value"))?;
                 headers.append(n, v);
             }
             let len = route.body.as_deref().map_or(0, str::len);

@@ -37,6 +37,11 @@ pub enum NotSafelisted {
         /// The first offending byte.
         byte: u8,
     },
+    /// Step 2, `content-type` (an engine rule, not Fetch's): the value holds `,`, which an engine
+    /// that reads a request `Content-Type` as one media type, not a list, refuses
+    /// ([`SafelistRules::content_type_comma_unsafe`]).
+    #[error("`content-type` value contains `,`: this engine reads it as no media type")]
+    ContentTypeComma,
     /// Step 2, `content-type` step 3: the value is not a MIME type.
     #[error("`content-type` value is not a MIME type: {0}")]
     ContentTypeNotMime(MimeError),
@@ -75,11 +80,39 @@ pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
     (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
 }
 
-fn first_unsafe_byte(value: &[u8]) -> Option<u8> {
+fn first_unsafe_byte(value: &[u8], non_ascii_unsafe: bool) -> Option<u8> {
     value
         .iter()
         .copied()
-        .find(|&b| is_cors_unsafe_request_header_byte(b))
+        .find(|&b| is_cors_unsafe_request_header_byte(b) || (non_ascii_unsafe && b >= 0x80))
+}
+
+/// Where an engine's CORS-safelisted request-header check differs from Fetch
+/// §cors-safelisted-request-header. [`SafelistRules::SPEC`] is the standard; `Policy::safelist`
+/// holds each preset's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SafelistRules {
+    /// `range`: the unit matches `bytes` ASCII-case-insensitively (`Bytes=0-1` is safelisted).
+    /// Fetch §simple-range-header-value step 2 requires `bytes` exactly; WebKit's `parseRange`
+    /// (`HTTPParsers.cpp`) uses `startsWithLettersIgnoringASCIICase`.
+    pub range_unit_any_case: bool,
+    /// `accept`, `content-type`: a byte 0x80–0xFF counts as a CORS-unsafe request-header byte.
+    /// Fetch's list has only bytes below 0x80; Firefox preflights `Accept: text/html;\xE9`
+    /// (recorded, `safelist-edge-accept-latin1`).
+    pub non_ascii_unsafe: bool,
+    /// `content-type`: a value holding `,` is not safelisted, whatever the MIME type parser makes
+    /// of it. Firefox reads a request `Content-Type` with `net_ParseRequestContentType`
+    /// (`nsURLHelper.cpp`), which yields no type when a `,` is found outside quotes.
+    pub content_type_comma_unsafe: bool,
+}
+
+impl SafelistRules {
+    /// Fetch §cors-safelisted-request-header as written.
+    pub const SPEC: SafelistRules = SafelistRules {
+        range_unit_any_case: false,
+        non_ascii_unsafe: false,
+        content_type_comma_unsafe: false,
+    };
 }
 
 /// Fetch §cors-safelisted-request-header, with the reason when the header is not one.
@@ -98,6 +131,22 @@ pub fn check_cors_safelisted_request_header(
     name: &[u8],
     value: &[u8],
 ) -> Result<(), NotSafelisted> {
+    check_cors_safelisted_request_header_with(name, value, SafelistRules::SPEC)
+}
+
+/// [`check_cors_safelisted_request_header`] under an engine's [`SafelistRules`].
+///
+/// ```
+/// use corsgate::safelist::{check_cors_safelisted_request_header_with as check, SafelistRules};
+/// let webkit = SafelistRules { range_unit_any_case: true, ..SafelistRules::SPEC };
+/// assert!(check(b"range", b"Bytes=0-1", SafelistRules::SPEC).is_err());
+/// assert_eq!(check(b"range", b"Bytes=0-1", webkit), Ok(()));
+/// ```
+pub fn check_cors_safelisted_request_header_with(
+    name: &[u8],
+    value: &[u8],
+    rules: SafelistRules,
+) -> Result<(), NotSafelisted> {
     // 1. If value's length is greater than 128, return false.
     if value.len() > 128 {
         return Err(NotSafelisted::ValueTooLong {
@@ -109,7 +158,7 @@ pub fn check_cors_safelisted_request_header(
     match lower.as_slice() {
         b"accept" => {
             // If value contains a CORS-unsafe request-header byte, return false.
-            if let Some(byte) = first_unsafe_byte(value) {
+            if let Some(byte) = first_unsafe_byte(value, rules.non_ascii_unsafe) {
                 return Err(NotSafelisted::AcceptUnsafeByte { byte });
             }
         }
@@ -122,8 +171,12 @@ pub fn check_cors_safelisted_request_header(
         }
         b"content-type" => {
             // 1. If value contains a CORS-unsafe request-header byte, return false.
-            if let Some(byte) = first_unsafe_byte(value) {
+            if let Some(byte) = first_unsafe_byte(value, rules.non_ascii_unsafe) {
                 return Err(NotSafelisted::ContentTypeUnsafeByte { byte });
+            }
+            // (Firefox: a request Content-Type is one media type; `,` makes it none.)
+            if rules.content_type_comma_unsafe && value.contains(&b',') {
+                return Err(NotSafelisted::ContentTypeComma);
             }
             // 2-3. Parse the isomorphic decoding of value as a MIME type; failure: return false.
             let mime = Mime::parse(value).map_err(NotSafelisted::ContentTypeNotMime)?;
@@ -138,6 +191,18 @@ pub fn check_cors_safelisted_request_header(
         }
         b"range" => {
             // 1-2. Parse a single range header value given value and false; failure: false.
+            // (WebKit: the unit matches `bytes` in any case.)
+            let mut owned;
+            let mut value = value;
+            if rules.range_unit_any_case
+                && value
+                    .get(..5)
+                    .is_some_and(|u| u.eq_ignore_ascii_case(b"bytes"))
+            {
+                owned = value.to_vec();
+                owned[..5].copy_from_slice(b"bytes");
+                value = &owned;
+            }
             let (start, _end) =
                 parse_single_range(value, false).map_err(NotSafelisted::RangeNotSingle)?;
             // 3. If rangeValue[0] is null, return false.
@@ -198,6 +263,24 @@ pub fn cors_unsafe_request_header_entries<'a, I: IntoIterator<Item = (&'a [u8], 
     headers: I,
     total_rule: bool,
 ) -> Vec<String> {
+    cors_unsafe_request_header_entries_with(headers, total_rule, SafelistRules::SPEC)
+}
+
+/// [`cors_unsafe_request_header_entries`] with each header judged under an engine's
+/// [`SafelistRules`].
+///
+/// ```
+/// use corsgate::safelist::{cors_unsafe_request_header_entries_with as entries, SafelistRules};
+/// let firefox = SafelistRules { non_ascii_unsafe: true, ..SafelistRules::SPEC };
+/// let headers: [(&[u8], &[u8]); 1] = [(b"Accept", b"text/html;\xE9")];
+/// assert!(entries(headers, true, SafelistRules::SPEC).is_empty());
+/// assert_eq!(entries(headers, false, firefox), ["accept"]);
+/// ```
+pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [u8], &'a [u8])>>(
+    headers: I,
+    total_rule: bool,
+    rules: SafelistRules,
+) -> Vec<String> {
     // 1. Let unsafeNames be a new list.
     let mut unsafe_names: Vec<&[u8]> = Vec::new();
     // 2. Let potentiallyUnsafeNames be a new list.
@@ -206,7 +289,7 @@ pub fn cors_unsafe_request_header_entries<'a, I: IntoIterator<Item = (&'a [u8], 
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
     for (name, value) in headers {
-        if is_cors_safelisted_request_header(name, value) {
+        if check_cors_safelisted_request_header_with(name, value, rules).is_ok() {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
             potentially_unsafe.push(name);
             safelist_value_size = safelist_value_size.saturating_add(value.len());

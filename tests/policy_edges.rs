@@ -1,0 +1,145 @@
+//! Engine rules found by the generated and edge scenarios (`tests/data/conformance/edges.jsonl`,
+//! `generated.jsonl`), checked on the public API under each preset: each test fails without its
+//! rule. spec-notes/engines.md has the evidence.
+
+use std::time::Instant;
+
+use corsgate::classify::unsafe_header_names;
+use corsgate::policy::Policy;
+use corsgate::redirect::location_url_with;
+use corsgate::replay::{replay, FetchInit, Route, RunResult, Scenario};
+use corsgate::request::{CredentialsMode, Mode, RedirectMode};
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (n, v) in pairs {
+        h.append(
+            HeaderName::from_bytes(n.as_bytes()).unwrap(),
+            HeaderValue::from_bytes(v).unwrap(),
+        );
+    }
+    h
+}
+
+fn unsafe_names(policy: &Policy, pairs: &[(&str, &[u8])]) -> Vec<String> {
+    unsafe_header_names(&headers(pairs), policy)
+}
+
+#[test]
+fn range_unit_case_webkit_only() {
+    let h: &[(&str, &[u8])] = &[("range", b"Bytes=0-1")];
+    assert_eq!(unsafe_names(&Policy::spec(), h), ["range"]);
+    assert_eq!(unsafe_names(&Policy::chromium(), h), ["range"]);
+    assert_eq!(unsafe_names(&Policy::firefox(), h), ["range"]);
+    assert!(unsafe_names(&Policy::webkit(), h).is_empty());
+    // Only the unit's case is relaxed: the rest of the range rules still apply.
+    let h: &[(&str, &[u8])] = &[("range", b"BYTES=-5")];
+    assert_eq!(unsafe_names(&Policy::webkit(), h), ["range"]);
+}
+
+#[test]
+fn non_ascii_bytes_unsafe_in_firefox() {
+    for (name, value) in [
+        ("accept", &b"text/html;\xe9"[..]),
+        ("content-type", &b"text/plain;charset=\xe9"[..]),
+    ] {
+        let h: &[(&str, &[u8])] = &[(name, value)];
+        for p in [Policy::spec(), Policy::chromium(), Policy::webkit()] {
+            assert!(unsafe_names(&p, h).is_empty(), "{} {name}", p.name);
+        }
+        assert_eq!(unsafe_names(&Policy::firefox(), h), [name]);
+    }
+    // Accept-Language never allowed such bytes.
+    let h: &[(&str, &[u8])] = &[("accept-language", b"\xe9")];
+    assert_eq!(unsafe_names(&Policy::spec(), h), ["accept-language"]);
+}
+
+#[test]
+fn content_type_comma_unsafe_in_firefox() {
+    let h: &[(&str, &[u8])] = &[("content-type", b"text/plain;charset=utf-8,text/html")];
+    for p in [Policy::spec(), Policy::chromium(), Policy::webkit()] {
+        assert!(unsafe_names(&p, h).is_empty(), "{}", p.name);
+    }
+    assert_eq!(unsafe_names(&Policy::firefox(), h), ["content-type"]);
+}
+
+#[test]
+fn location_tab_percent_encoded_in_firefox() {
+    let base: url::Url = "http://127.0.0.2:8802/d/r1".parse().unwrap();
+    let h = headers(&[("location", b"r\t2")]);
+    let url = |p: Policy| {
+        location_url_with(&h, &base, None, p.location)
+            .unwrap()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(url(Policy::spec()), "http://127.0.0.2:8802/d/r2");
+    assert_eq!(url(Policy::chromium()), "http://127.0.0.2:8802/d/r2");
+    assert_eq!(url(Policy::webkit()), "http://127.0.0.2:8802/d/r2");
+    assert_eq!(url(Policy::firefox()), "http://127.0.0.2:8802/d/r%092");
+}
+
+fn one_get(id: &str, headers: Vec<(String, String)>) -> Scenario {
+    let url = format!("http://127.0.0.2:8802/{id}/r");
+    Scenario {
+        id: id.into(),
+        document: "http://127.0.0.1:8801".into(),
+        fetch: FetchInit {
+            url: url.clone(),
+            method: "GET".into(),
+            headers,
+            mode: Mode::Cors,
+            credentials: CredentialsMode::SameOrigin,
+            redirect: RedirectMode::Follow,
+            body: None,
+        },
+        repeat: 1,
+        routes: vec![Route {
+            method: "*".into(),
+            url,
+            status: 200,
+            headers: vec![(
+                "Access-Control-Allow-Origin".into(),
+                "http://127.0.0.1:8801".into(),
+            )],
+            body: Some("ok".into()),
+        }],
+    }
+}
+
+/// Script's header values are ByteStrings: `é` is one byte, so 127 ASCII bytes and `é` are 128
+/// bytes (safelisted), not 129 as UTF-8 would count.
+#[test]
+fn replay_header_values_are_byte_strings() {
+    let value = format!("{}é", "a".repeat(127));
+    let scenario = one_get("bytestring", vec![("Accept".into(), value)]);
+    let runs = replay(&scenario, &Policy::spec(), Instant::now()).unwrap();
+    assert_eq!(runs[0].requests.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].requests[0].method, "GET");
+    assert!(matches!(
+        runs[0].result,
+        RunResult::Response { status: 200, .. }
+    ));
+    // A code point above U+00FF cannot be a ByteString: TypeError, nothing sent.
+    let scenario = one_get("bytestring-wide", vec![("X-A".into(), "€".into())]);
+    let runs = replay(&scenario, &Policy::spec(), Instant::now()).unwrap();
+    assert!(runs[0].requests.is_empty());
+    assert_eq!(runs[0].result, RunResult::Failed);
+}
+
+/// Chromium drops a script's `User-Agent` (still forbidden there); Fetch, Firefox and WebKit keep
+/// it, and as a CORS-unsafe name it calls for a preflight.
+#[test]
+fn user_agent_forbidden_in_chromium_only() {
+    let scenario = one_get("ua", vec![("User-Agent".into(), "x".into())]);
+    let first = |p: Policy| {
+        let runs = replay(&scenario, &p, Instant::now()).unwrap();
+        let r = &runs[0].requests[0];
+        (r.method.clone(), r.acrh.clone())
+    };
+    assert_eq!(first(Policy::chromium()), ("GET".into(), None));
+    for p in [Policy::spec(), Policy::firefox(), Policy::webkit()] {
+        assert_eq!(first(p), ("OPTIONS".into(), Some("user-agent".into())));
+    }
+}
