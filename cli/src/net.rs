@@ -38,7 +38,11 @@ impl Client {
                 "{} {}: {}",
                 out.request.method(),
                 out.request.uri(),
-                describe(&e, self.timeout)
+                describe(
+                    &e,
+                    self.timeout,
+                    out.request.uri().scheme_str() == Some("https")
+                )
             )
         })?;
         let (parts, _body) = response.into_parts();
@@ -47,10 +51,14 @@ impl Client {
 }
 
 /// A network failure in one line.
-fn describe(error: &ureq::Error, timeout: Duration) -> String {
+fn describe(error: &ureq::Error, timeout: Duration, https: bool) -> String {
     let text = match error {
         ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
-            format!("connection refused ({e})")
+            "connection refused".to_owned()
+        }
+        // rustls reports a failed handshake as invalid data on the stream.
+        ureq::Error::Io(e) if https && e.kind() == ErrorKind::InvalidData => {
+            format!("TLS failure: {e}")
         }
         ureq::Error::Timeout(_) => format!("timed out after {} s", timeout.as_secs_f64()),
         ureq::Error::HostNotFound => "host not found (DNS)".to_owned(),
