@@ -428,7 +428,7 @@ fn method_reason(method: &Method) -> Reason {
         rule: if safe {
             "a CORS-safelisted method".to_owned()
         } else {
-            "not a CORS-safelisted method (GET, HEAD, POST; compared case-sensitively)".to_owned()
+            "not a CORS-safelisted method (GET, HEAD, POST)".to_owned()
         },
         spec: "fetch#cors-safelisted-method".to_owned(),
     }

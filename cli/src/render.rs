@@ -70,7 +70,7 @@ fn reason_line(r: &Reason) -> String {
         (&"header", Some(v)) => format!("header `{}: {}`", r.name, v),
         (s, _) => format!("{s} `{}`", r.name),
     };
-    format!("  - {subject}: {} ({})\n", r.rule, cite(&r.spec))
+    format!("  - {subject}: {}\n      {}\n", r.rule, cite(&r.spec))
 }
 
 fn request_block(out: &mut String, req: &WireRequest) {
