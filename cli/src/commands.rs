@@ -77,13 +77,13 @@ fn print_report(io: &mut Io<'_>, report: &Report<'_>, json: bool) {
     }
 }
 
-/// Reads a whole file, or standard input for `-`.
-fn read_input(path: &Path, input: &mut dyn Read) -> Result<Vec<u8>, String> {
+/// Reads a file, or standard input for `-`, up to `limit` bytes.
+fn read_input(path: &Path, input: &mut dyn Read, limit: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     let result = if path == Path::new("-") {
-        input.read_to_end(&mut bytes).map(|_| ())
+        input.take(limit).read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes).map(|_| ()))
     };
     result.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(bytes)
@@ -95,7 +95,9 @@ fn read_head(
     input: &mut dyn Read,
 ) -> Result<Option<http::Response<()>>, Failure> {
     let Some(path) = path else { return Ok(None) };
-    let bytes = read_input(path, input).map_err(|e| Failure(format!("{flag}: {e}")))?;
+    // A head longer than `MAX_HEAD` is refused; whatever follows it (a body) is not needed.
+    let limit = 2 * crate::head::MAX_HEAD as u64;
+    let bytes = read_input(path, input, limit).map_err(|e| Failure(format!("{flag}: {e}")))?;
     crate::head::parse_head(&bytes).map(Some).map_err(|e| {
         Failure(format!(
             "{flag} {}: not an HTTP response head: {e}",
@@ -254,7 +256,7 @@ pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
 /// runs; a bad line is reported on standard error with its number, and the next line follows.
 pub fn replay(args: &ReplayArgs, io: &mut Io<'_>) -> u8 {
     let path = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let bytes = match read_input(&path, io.input) {
+    let bytes = match read_input(&path, io.input, u64::MAX) {
         Ok(bytes) => bytes,
         Err(message) => {
             io.error(&message);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
@@ -560,7 +560,9 @@ fn connection_refused() {
         let l = StdListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let run = check(&format!("http://127.0.0.1:{port}/r"), &[]);
+    // The test servers listen on 127.0.0.1 only: nothing listens on 127.0.0.2, whatever port
+    // another test's server was given meanwhile.
+    let run = check(&format!("http://127.0.0.2:{port}/r"), &[]);
     assert_network_failure(&run, "connection refused");
 }
 
