@@ -171,12 +171,13 @@ pub enum NetworkError {
         /// The `Location` value received.
         location: Vec<u8>,
     },
-    /// Fetch §http-redirect-fetch step 5 (failure), for a length limit: the location URL is
-    /// longer than a request target can be (`http::Uri` holds at most 65 534 bytes; Chromium's
-    /// URL parser fails beyond 2 MiB, Firefox's beyond 1 MiB).
-    RedirectUrlTooLong {
-        /// The location URL's length in bytes, serialized.
-        length: usize,
+    /// Fetch §http-redirect-fetch step 5 (failure), where a request target is stricter than the
+    /// URL parser: the location URL parses but cannot be sent as an `http::Uri` (longer than
+    /// 65 534 bytes, where Chromium's URL parser fails beyond 2 MiB and Firefox's beyond 1 MiB;
+    /// or a host holding `"`, `` ` ``, `{`, `}`).
+    RedirectUrlNotSendable {
+        /// Why.
+        reason: crate::request::TargetError,
     },
     /// Fetch §http-redirect-fetch step 6: the redirect target's scheme is not `http` or `https`.
     RedirectToNonHttpScheme {
@@ -291,7 +292,7 @@ impl NetworkError {
             } => "fetch#cors-preflight-fetch-0 step 7.6",
             HeaderNotAllowed { .. } => "fetch#cors-preflight-fetch-0 step 7.7",
             RedirectLimit => "fetch#http-redirect-fetch step 7",
-            RedirectLocationInvalid { .. } | RedirectUrlTooLong { .. } => {
+            RedirectLocationInvalid { .. } | RedirectUrlNotSendable { .. } => {
                 "fetch#http-redirect-fetch step 5"
             }
             RedirectToNonHttpScheme { .. } => "fetch#http-redirect-fetch step 6",
@@ -389,9 +390,17 @@ impl NetworkError {
             RedirectLocationInvalid { .. } => {
                 Fix::Do("send a Location header whose value parses as a URL".to_owned())
             }
-            RedirectUrlTooLong { .. } => {
-                Fix::Do("redirect to a URL of at most 65 534 bytes".to_owned())
-            }
+            RedirectUrlNotSendable { reason } => Fix::Do(
+                match reason {
+                    crate::request::TargetError::TooLong(_) => {
+                        "redirect to a URL of at most 65 534 bytes"
+                    }
+                    _ => {
+                        "redirect to an http: or https: URL whose host is a DNS name or IP address"
+                    }
+                }
+                .to_owned(),
+            ),
             RedirectToNonHttpScheme { .. } => {
                 Fix::Do("redirect to an http: or https: URL".to_owned())
             }
@@ -538,10 +547,9 @@ impl NetworkError {
                 "the redirect's Location `{}` is not a valid URL",
                 Shown(location)
             ),
-            RedirectUrlTooLong { length } => write!(
+            RedirectUrlNotSendable { reason } => write!(
                 f,
-                "the redirect's Location gives a URL of {length} bytes, longer than a request \
-                 can carry (65 534)"
+                "the redirect's Location gives a URL that cannot be requested: {reason}"
             ),
             RedirectToNonHttpScheme { url } => write!(
                 f,

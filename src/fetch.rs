@@ -20,7 +20,7 @@ use crate::guard::{Guard, GuardedHeaders};
 use crate::origin::{Origin, RedirectTaint};
 use crate::policy::{ClearCacheOn, HeadersAfterRedirect, Policy};
 use crate::redirect;
-use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting};
+use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting, TargetError};
 use crate::{check, forbidden, method, preflight, safelist};
 
 /// A user agent: its policy and its CORS-preflight cache (Fetch §cors-preflight-cache), shared
@@ -81,11 +81,17 @@ pub enum RequestError {
     /// A `GET` or `HEAD` request with a body (§dom-request step 35).
     #[error("a {0} request cannot have a body (Fetch #dom-request step 35)")]
     BodyWithGetOrHead(String),
-    /// The URL is longer than a request target can be: `http::Uri`, which [`Outgoing`] carries,
-    /// holds at most 65 534 bytes (engines' URL parsers fail beyond 2 MiB, Chromium, or 1 MiB,
-    /// Firefox).
-    #[error("the URL is {0} bytes long; a request target holds at most 65 534")]
-    UrlTooLong(usize),
+    /// The URL cannot be the request target of an [`Outgoing`] (`http::Uri`): longer than
+    /// 65 534 bytes, or a host `http::Uri` refuses (see [`TargetError`]).
+    #[error("the URL cannot be requested: {0}")]
+    UrlNotSendable(#[from] TargetError),
+    /// A URL that is not HTTP(S) on a branch of main fetch step 12 that runs "scheme fetch": a
+    /// `data:` URL, a URL same origin with the page (`blob:`), or any in `no-cors` mode. Fetch
+    /// answers it without HTTP (§scheme-fetch: `about:`, `blob:`, `data:`, `file:`, otherwise a
+    /// network error); that is the embedder's, not an HTTP request. (On the other branches the
+    /// fetch ends in a network error, e.g. `NetworkError::CorsModeNonHttpScheme`.)
+    #[error("a {0}: URL is answered by a scheme fetch (Fetch #scheme-fetch), not over HTTP")]
+    SchemeFetch(String),
 }
 
 /// A caller's mistake in driving a [`Fetch`]: not the server's fault.
@@ -302,9 +308,10 @@ impl Fetch {
         if request.body && (method == Method::GET || method == Method::HEAD) {
             return Err(RequestError::BodyWithGetOrHead(method.as_str().to_owned()));
         }
-        // Every request handed out must carry its URL exactly (`Outgoing::request`).
-        if crate::request::try_request_target(&request.url).is_none() {
-            return Err(RequestError::UrlTooLong(request.url.as_str().len()));
+        // Every request handed out carries its URL exactly (`Outgoing::request`).
+        let http = matches!(request.url.scheme(), "http" | "https");
+        if http {
+            crate::request::try_request_target(&request.url)?;
         }
         // The Headers guards (§concept-headers-append): `request` ignores forbidden request-headers;
         // `request-no-cors` also ignores what would not leave a no-CORS-safelisted value.
@@ -367,6 +374,15 @@ impl Fetch {
             events: Vec::new(),
             state: State::RequestReady,
         };
+        // Main fetch step 12: a URL that is not HTTP(S) on a branch that runs "scheme fetch" (a
+        // `data:` URL, a same-origin one, or `no-cors`) is answered by the user agent, not over
+        // HTTP (§scheme-fetch); on the other branches main fetch fails it (a network error).
+        // Redirect targets are always HTTP(S) (HTTP-redirect fetch step 6).
+        if !http && fetch.is_scheme_fetch(&ua.policy) {
+            return Err(RequestError::SchemeFetch(
+                fetch.current_url().scheme().to_owned(),
+            ));
+        }
         fetch.main_fetch(ua, now);
         Ok(fetch)
     }
@@ -522,6 +538,25 @@ impl Fetch {
     }
 
     // ----- the algorithms --------------------------------------------------------------------
+
+    /// Main fetch step 12: whether the current URL is fetched by "scheme fetch" (its scheme is
+    /// `data`, or the branch is same-origin basic or `no-cors`).
+    fn is_scheme_fetch(&self, policy: &Policy) -> bool {
+        let hop = HopView {
+            origin: &self.origin,
+            url: self.current_url(),
+            method: &self.method,
+            headers: &self.headers,
+            mode: self.mode,
+            tainting: self.tainting,
+            use_cors_preflight: self.use_cors_preflight,
+        };
+        self.current_url().scheme() == "data"
+            || matches!(
+                classify(&hop, self.redirect_mode == RedirectMode::Follow, policy),
+                Branch::SameOrigin | Branch::NoCors
+            )
+    }
 
     /// Fetch §main-fetch step 12 for the current URL, then HTTP fetch step 5.1 (the cache).
     fn main_fetch(&mut self, ua: &mut UserAgent, now: Instant) {
@@ -874,18 +909,17 @@ impl Fetch {
                     });
                 }
             };
-        // Step 5 also covers a URL too long to send: engines' URL parsers fail beyond a length
-        // (Chromium 2 MiB, Firefox 1 MiB); here the limit is what a request target can hold.
-        if crate::request::try_request_target(&location).is_none() {
-            return Err(NetworkError::RedirectUrlTooLong {
-                length: location.as_str().len(),
-            });
-        }
         // Step 6: only HTTP(S).
         if !matches!(location.scheme(), "http" | "https") {
             return Err(NetworkError::RedirectToNonHttpScheme {
                 url: location.to_string(),
             });
+        }
+        // Step 5 ("failure") also covers a URL that parses but cannot be sent: engines' URL
+        // parsers fail beyond a length (Chromium 2 MiB, Firefox 1 MiB); here the limit is what a
+        // request target (`http::Uri`) can hold.
+        if let Err(reason) = crate::request::try_request_target(&location) {
+            return Err(NetworkError::RedirectUrlNotSendable { reason });
         }
         // Steps 7–8: the redirect limit.
         if self.redirect_count >= REDIRECT_LIMIT {

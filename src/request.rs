@@ -236,9 +236,9 @@ impl Request {
 /// The request-target an HTTP client sends for `url` (absolute form): the URL without fragment
 /// and without credentials (a client sends those, if at all, as `Authorization`).
 ///
-/// Characters `http::Uri` does not accept are percent-encoded, so any URL of at most
-/// 65 534 bytes (the most `http::Uri` holds) gives a target; for a longer one this returns `/`.
-/// [`try_request_target`] says when that happens; the fetch machine never hands out such a URL.
+/// Characters `http::Uri` does not accept are percent-encoded, so almost any HTTP(S) URL gives a
+/// target; for the few that cannot ([`try_request_target`] says why) this returns `/`. The fetch
+/// machine never hands out such a URL.
 ///
 /// ```
 /// let url = url::Url::parse("https://u:p@api.example/a?b#c").unwrap();
@@ -248,20 +248,41 @@ pub fn request_target(url: &url::Url) -> http::Uri {
     try_request_target(url).unwrap_or_default()
 }
 
-/// [`request_target`], or `None` when `url` is too long for `http::Uri` (more than 65 534 bytes
-/// once escaped).
+/// The most bytes an `http::Uri` holds.
+pub const MAX_TARGET_LEN: usize = u16::MAX as usize - 1;
+
+/// Why a URL cannot be an `http::Uri` request target.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// Longer than [`MAX_TARGET_LEN`] bytes once escaped (the length is given).
+    #[error("the URL is {0} bytes long; a request target holds at most 65 534")]
+    TooLong(usize),
+    /// The host holds code points the URL Standard allows in a domain but an `http::Uri`
+    /// authority cannot carry, even percent-encoded: `"`, `` ` ``, `{`, `}`.
+    #[error("the host `{0}` holds characters a request target cannot carry")]
+    Host(String),
+    /// Not an HTTP(S) URL that `http::Uri` can hold (e.g. `blob:`, `file:`).
+    #[error("a {0}: URL is not an HTTP request target")]
+    Scheme(String),
+}
+
+/// [`request_target`], or why `url` cannot be one.
 ///
 /// ```
+/// use corsgate::request::{try_request_target, TargetError};
 /// let long = url::Url::parse(&format!("https://api.example/{}", "a".repeat(70_000))).unwrap();
-/// assert!(corsgate::request::try_request_target(&long).is_none());
+/// assert!(matches!(try_request_target(&long), Err(TargetError::TooLong(_))));
+/// let quote = url::Url::parse("https://a\"b.example/").unwrap();
+/// assert_eq!(try_request_target(&quote), Err(TargetError::Host("a\"b.example".into())));
 /// ```
-pub fn try_request_target(url: &url::Url) -> Option<http::Uri> {
+pub fn try_request_target(url: &url::Url) -> Result<http::Uri, TargetError> {
     let mut url = url.clone();
     url.set_fragment(None);
     let _ = url.set_username("");
     let _ = url.set_password(None);
     if let Ok(uri) = url.as_str().parse() {
-        return Some(uri);
+        return Ok(uri);
     }
     let mut escaped = String::with_capacity(url.as_str().len() + 16);
     for b in url.as_str().bytes() {
@@ -271,5 +292,14 @@ pub fn try_request_target(url: &url::Url) -> Option<http::Uri> {
             escaped.push_str(&format!("%{b:02X}"));
         }
     }
-    escaped.parse().ok()
+    if let Ok(uri) = escaped.parse() {
+        return Ok(uri);
+    }
+    Err(if escaped.len() > MAX_TARGET_LEN {
+        TargetError::TooLong(escaped.len())
+    } else if matches!(url.scheme(), "http" | "https") {
+        TargetError::Host(url.host_str().unwrap_or_default().to_owned())
+    } else {
+        TargetError::Scheme(url.scheme().to_owned())
+    })
 }

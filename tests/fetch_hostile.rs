@@ -9,6 +9,7 @@
 
 use std::time::{Duration, Instant};
 
+use corsgate::request::TargetError;
 use corsgate::{
     Action, CredentialsMode, NetworkError, Origin, Policy, Request, RequestKind, StateKind,
     UsageError, UserAgent,
@@ -272,7 +273,9 @@ fn megabyte_location() {
         for location in [&relative, &absolute, &long_host] {
             let d = one_redirect(&policy, location);
             match d.outcome {
-                Err(NetworkError::RedirectUrlTooLong { length }) => assert!(length > 65_534),
+                Err(NetworkError::RedirectUrlNotSendable {
+                    reason: TargetError::TooLong(length),
+                }) => assert!(length > 65_534),
                 other => panic!("{}: {other:?}", policy.name),
             }
             assert_eq!(d.actual, 1, "no request goes out to the long URL");
@@ -312,6 +315,9 @@ fn garbage_locations() {
         b"http://a b/",
         b"http://%00/",
         b"http://exa mple/",
+        b"http://a\"b.example/",
+        b"http://a`b.example/",
+        b"http://{x}.example/",
         b"http://user:pass@evil.example/",
         b"http://:@api.example/dir/x",
         b"javascript:alert(1)",
@@ -340,7 +346,7 @@ fn garbage_locations() {
                     NetworkError::RedirectLocationInvalid { .. }
                     | NetworkError::RedirectToNonHttpScheme { .. }
                     | NetworkError::RedirectUrlHasCredentials { .. }
-                    | NetworkError::RedirectUrlTooLong { .. }
+                    | NetworkError::RedirectUrlNotSendable { .. }
                     | NetworkError::RedirectLimit
                     | NetworkError::BadPort { .. },
                 ) => {}
@@ -349,6 +355,93 @@ fn garbage_locations() {
                     policy.name,
                     location.escape_ascii().to_string()
                 ),
+            }
+        }
+    }
+}
+
+/// Hosts the URL Standard allows but a request target (`http::Uri`) cannot carry, even
+/// percent-encoded: the redirect fails with a typed error naming the host. Before, the machine
+/// handed out a request to `/`, with no host at all.
+#[test]
+fn location_hosts_a_request_cannot_carry() {
+    for policy in policies() {
+        for (location, host) in [
+            (&b"https://a\"b.example/x"[..], "a\"b.example"),
+            (b"//c`d.example/", "c`d.example"),
+            (b"http://{e}/", "{e}"),
+        ] {
+            let d = one_redirect(&policy, location);
+            assert_eq!(
+                d.outcome,
+                Err(NetworkError::RedirectUrlNotSendable {
+                    reason: TargetError::Host(host.to_owned())
+                }),
+                "{}",
+                policy.name
+            );
+            assert_eq!((d.actual, d.url_list.len()), (1, 1));
+        }
+    }
+}
+
+/// The first URL is held to the same rule, at `start`: a `RequestError` (script sees a
+/// `TypeError`), nothing sent. A URL that is not HTTP(S), on a branch of main fetch step 12 that
+/// runs "scheme fetch" (`data:`, same origin with the page, `no-cors`), is the embedder's to
+/// answer (§scheme-fetch), never an HTTP request; on the other branches main fetch fails it.
+#[test]
+fn first_urls_that_cannot_be_requested() {
+    use corsgate::{Mode, RequestError};
+    for policy in policies() {
+        let mut ua = UserAgent::new(policy.clone());
+        let now = Instant::now();
+        let long = format!("https://api.example/{}", "a".repeat(70_000));
+        assert!(matches!(
+            ua.start(now, get(&long)).unwrap_err(),
+            RequestError::UrlNotSendable(TargetError::TooLong(_))
+        ));
+        assert!(matches!(
+            ua.start(now, get("https://a{b}.example/")).unwrap_err(),
+            RequestError::UrlNotSendable(TargetError::Host(_))
+        ));
+        // (URL, scheme fetch in cors / no-cors / same-origin mode); where it is not, main fetch
+        // step 12 fails the fetch: CorsModeNonHttpScheme (cors), SameOriginModeCrossOrigin.
+        for (url, scheme_fetch) in [
+            ("javascript:1", [false, true, false]),
+            ("data:,x", [true, true, true]),
+            ("about:blank", [false, true, false]),
+            ("blob:https://app.example/x", [true, true, true]),
+            ("file:///etc/passwd", [false, true, false]),
+            ("ftp://app.example/x", [false, true, false]),
+            ("ws://app.example/x", [false, true, false]),
+        ] {
+            let scheme = url.split(':').next().unwrap();
+            for (mode, scheme_fetch) in [Mode::Cors, Mode::NoCors, Mode::SameOrigin]
+                .into_iter()
+                .zip(scheme_fetch)
+            {
+                match ua.start(now, get(url).mode(mode)) {
+                    Err(RequestError::SchemeFetch(s)) if scheme_fetch => assert_eq!(s, scheme),
+                    Ok(mut fetch) if !scheme_fetch => {
+                        let outcome = fetch.poll();
+                        assert!(
+                            matches!(
+                                (mode, &outcome),
+                                (
+                                    Mode::Cors,
+                                    Action::Done(Err(NetworkError::CorsModeNonHttpScheme { .. }))
+                                ) | (
+                                    Mode::SameOrigin,
+                                    Action::Done(Err(
+                                        NetworkError::SameOriginModeCrossOrigin { .. }
+                                    ))
+                                )
+                            ),
+                            "{url} {mode}: {outcome:?}"
+                        );
+                    }
+                    other => panic!("{url} {mode}: {other:?}"),
+                }
             }
         }
     }
@@ -386,9 +479,12 @@ fn ten_thousand_location_lines() {
         // Joined, the 10 000 values make a URL of about 98 900 bytes: too long to send.
         match (&d.outcome, policy.location.combine_lines) {
             (Err(NetworkError::RedirectLocationInvalid { .. }), false) => {}
-            (Err(NetworkError::RedirectUrlTooLong { length }), true) => {
-                assert!(*length > 65_534)
-            }
+            (
+                Err(NetworkError::RedirectUrlNotSendable {
+                    reason: TargetError::TooLong(length),
+                }),
+                true,
+            ) => assert!(*length > 65_534),
             other => panic!("{}: {other:?}", policy.name),
         }
     }
