@@ -36,10 +36,10 @@ pub struct Io<'a> {
 }
 
 impl Io<'_> {
-    /// Writes to standard output; a closed pipe is not an error worth reporting.
-    fn print(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
-        let _ = self.out.flush();
+    /// Writes to standard output; false when it is closed (`corsgate replay | head`), which is
+    /// not an error worth reporting.
+    fn print(&mut self, text: &str) -> bool {
+        self.out.write_all(text.as_bytes()).is_ok() && self.out.flush().is_ok()
     }
 
     fn error(&mut self, message: &str) {
@@ -275,7 +275,10 @@ pub fn replay(args: &ReplayArgs, io: &mut Io<'_>) -> u8 {
         let result = replay_line(line, &args.engine, engine);
         match result {
             Ok(out) => {
-                io.print(&format!("{out}\n"));
+                if !io.print(&format!("{out}\n")) {
+                    // Nobody reads the rest.
+                    break;
+                }
                 written += 1;
             }
             Err(message) => {

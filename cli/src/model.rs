@@ -682,3 +682,106 @@ pub fn cached_for(fetch: &Fetch) -> Option<Duration> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use corsgate::error::Stage;
+
+    #[test]
+    fn rule_text_drops_prefix_spec_and_fix() {
+        let e = NetworkError::MissingAllowOrigin {
+            stage: Stage::Preflight,
+            origin: "https://app.example".into(),
+        };
+        assert_eq!(
+            rule_text(&e),
+            "the preflight response has no Access-Control-Allow-Origin header"
+        );
+        let e = NetworkError::BadPort { port: 25 };
+        assert_eq!(rule_text(&e), "port 25 is a bad port");
+    }
+
+    #[test]
+    fn split_spec_takes_a_trailing_anchor() {
+        assert_eq!(
+            split_spec("x is bad (Fetch #cors-unsafe-request-header-byte)", "d"),
+            (
+                "x is bad".to_owned(),
+                "fetch#cors-unsafe-request-header-byte".to_owned()
+            )
+        );
+        assert_eq!(
+            split_spec("no anchor here", "fetch#d"),
+            ("no anchor here".to_owned(), "fetch#d".to_owned())
+        );
+    }
+
+    /// The decision and the first request for each branch of main fetch step 12.
+    #[test]
+    fn decisions_per_branch() {
+        let setup = |url: &str, method: Method, mode: Mode| Setup {
+            origin: corsgate::Origin::of_url(&Url::parse("https://app.example/").unwrap()),
+            url: Url::parse(url).unwrap(),
+            method,
+            headers: Vec::new(),
+            credentials: CredentialsMode::SameOrigin,
+            mode,
+            redirect: RedirectMode::Follow,
+            policy: corsgate::Policy::spec(),
+        };
+        let cases = [
+            (
+                "https://app.example/x",
+                Method::PUT,
+                Mode::Cors,
+                Decision::SameOrigin,
+            ),
+            (
+                "https://api.example/x",
+                Method::GET,
+                Mode::NoCors,
+                Decision::NoCors,
+            ),
+            (
+                "https://api.example/x",
+                Method::GET,
+                Mode::Cors,
+                Decision::Simple,
+            ),
+            (
+                "https://api.example/x",
+                Method::PUT,
+                Mode::Cors,
+                Decision::Preflight,
+            ),
+            (
+                "https://api.example/x",
+                Method::GET,
+                Mode::SameOrigin,
+                Decision::NetworkError,
+            ),
+            (
+                "https://api.example/x",
+                Method::PUT,
+                Mode::NoCors,
+                Decision::Refused,
+            ),
+        ];
+        for (url, method, mode, want) in cases {
+            let started = start(&setup(url, method.clone(), mode), Instant::now());
+            assert_eq!(started.analysis.decision, want, "{url} {method} {mode}");
+            let first_kind = started.analysis.first.as_ref().map(|f| f.kind);
+            let expected_kind = match want {
+                Decision::Preflight => Some(RequestKind::Preflight),
+                Decision::NetworkError | Decision::Refused => None,
+                _ => Some(RequestKind::Actual),
+            };
+            assert_eq!(first_kind, expected_kind, "{url} {method} {mode}");
+            assert_eq!(
+                started.early.is_some(),
+                matches!(want, Decision::NetworkError | Decision::Refused)
+            );
+        }
+    }
+}
