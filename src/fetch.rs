@@ -253,6 +253,7 @@ pub struct Fetch {
     credentials: CredentialsMode,
     redirect_mode: RedirectMode,
     body: bool,
+    body_is_stream: bool,
     use_cors_preflight: bool,
     partition: crate::request::PartitionKey,
     referrer_policy: crate::origin::ReferrerPolicy,
@@ -358,6 +359,7 @@ impl Fetch {
             credentials: request.credentials,
             redirect_mode: request.redirect,
             body: request.body,
+            body_is_stream: request.body && request.body_is_stream,
             use_cors_preflight: request.use_cors_preflight,
             partition: request.partition,
             referrer_policy: request.referrer_policy,
@@ -413,6 +415,18 @@ impl Fetch {
     /// The request's header list now (forbidden headers dropped; redirects may remove more).
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// Whether the request has a body now: send it with the actual request only when true (a
+    /// redirect that rewrites the method to `GET` drops it, Fetch §http-redirect-fetch step 12).
+    pub fn has_body(&self) -> bool {
+        self.body
+    }
+
+    /// The request's referrer policy now (a redirect's `Referrer-Policy` may change it, Fetch
+    /// §http-redirect-fetch step 19); it decides some `Origin` headers.
+    pub fn referrer_policy(&self) -> crate::origin::ReferrerPolicy {
+        self.referrer_policy
     }
 
     /// The response tainting so far.
@@ -558,7 +572,7 @@ impl Fetch {
             )
     }
 
-    /// Fetch §main-fetch step 12 for the current URL, then HTTP fetch step 5.1 (the cache).
+    /// Fetch §main-fetch step 12 for the current URL, then HTTP fetch step 4.1 (the cache).
     fn main_fetch(&mut self, ua: &mut UserAgent, now: Instant) {
         let policy = &ua.policy;
         // The header list that decides a preflight: the current one (Fetch), or after a redirect
@@ -643,7 +657,7 @@ impl Fetch {
         self.preflight_branch = true;
         self.hop_preflight_branch = true;
         self.preflight_required = true;
-        // HTTP fetch step 5.1: is there a cache entry for the method and every unsafe name?
+        // HTTP fetch step 4.1: is there a cache entry for the method and every unsafe name?
         let hit = self.cache_allows(ua, now, &reasons);
         self.last_preflight_cache_hit = hit;
         if hit {
@@ -678,7 +692,7 @@ impl Fetch {
             || self.redirect_taint() == RedirectTaint::SameOrigin
     }
 
-    /// HTTP fetch step 5.1: no preflight when the cache has a method entry (if the method needs
+    /// HTTP fetch step 4.1: no preflight when the cache has a method entry (if the method needs
     /// one) and a header-name entry for every unsafe name.
     fn cache_allows(&self, ua: &mut UserAgent, now: Instant, reasons: &PreflightReasons) -> bool {
         if !self.cacheable(&ua.policy) {
@@ -753,7 +767,7 @@ impl Fetch {
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = crate::request::request_target(self.current_url());
         *request.headers_mut() = headers;
-        // HTTP-network-or-cache fetch step 8.6: includeCredentials.
+        // HTTP-network-or-cache fetch step 8.3: includeCredentials.
         let credentials = match self.credentials {
             CredentialsMode::Include => true,
             CredentialsMode::SameOrigin => self.tainting == ResponseTainting::Basic,
@@ -831,11 +845,11 @@ impl Fetch {
         self.state = State::RequestReady;
     }
 
-    /// HTTP fetch steps 5.3–5.4 (the CORS check) and 9 (redirects), then main fetch's filtering.
+    /// HTTP fetch steps 4.3–4.4 (the CORS check) and 6.3 (redirects), then main fetch's filtering.
     fn on_response(&mut self, ua: &mut UserAgent, now: Instant, response: http::Response<()>) {
         let (parts, ()) = response.into_parts();
         let status = parts.status.as_u16();
-        // HTTP fetch step 5.4: the CORS check, on every response of a CORS request (redirects too).
+        // HTTP fetch step 4.4: the CORS check, on every response of a CORS request (redirects too).
         if self.tainting == ResponseTainting::Cors {
             let origin = self.serialized_origin();
             let stage = if redirect::is_redirect_status(status) {
@@ -849,7 +863,7 @@ impl Fetch {
                 return self.fail(ua, error);
             }
         }
-        // HTTP fetch step 9: a redirect status.
+        // HTTP fetch step 6.3: a redirect status; switch on the redirect mode.
         if redirect::is_redirect_status(status) {
             let location_absent = || {
                 let current = self.current_url();
@@ -939,6 +953,10 @@ impl Fetch {
                 url: location.to_string(),
             });
         }
+        // Step 11: a body that cannot be sent again (a stream) fails any redirect but 303.
+        if status != 303 && self.body && self.body_is_stream {
+            return Err(NetworkError::RedirectBodyNotReplayable { status });
+        }
         let cross_origin = !Origin::of_url(&current).same_origin(&location_origin);
         // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body (and, under the
         // policy, a cross-origin DELETE on any redirect: WebKit).
@@ -949,6 +967,7 @@ impl Fetch {
         if method_rewritten {
             self.method = Method::GET;
             self.body = false;
+            self.body_is_stream = false;
             self.remove_headers(forbidden::is_request_body_header_name);
         }
         self.last_redirect_stripped = (method_rewritten, cross_origin);
@@ -968,8 +987,13 @@ impl Fetch {
             method_rewritten,
             authorization_removed,
         });
-        // Step 17: append the location to the URL list; step 20: main fetch, recursively.
+        // Step 18: append the location to the URL list.
         self.url_list.push(location);
+        // Step 19: set request's referrer policy on redirect.
+        if let Some(policy) = redirect::referrer_policy_from_header(headers) {
+            self.referrer_policy = policy;
+        }
+        // Step 22: main fetch, recursively.
         self.main_fetch(ua, now);
         Ok(true)
     }

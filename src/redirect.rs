@@ -8,6 +8,8 @@
 use http::{HeaderMap, Method};
 use url::Url;
 
+use crate::origin::ReferrerPolicy;
+
 /// Fetch §redirect-status: 301, 302, 303, 307 or 308.
 pub fn is_redirect_status(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
@@ -151,6 +153,33 @@ pub fn location_url_with(
         url.set_fragment(request_fragment);
     }
     Ok(Some(url))
+}
+
+/// Referrer Policy §parse-referrer-policy-from-header, as Fetch §http-redirect-fetch step 19
+/// ("set request's referrer policy on redirect") uses it: the last token of the response's
+/// `Referrer-Policy` list that is a referrer policy (case-sensitively); `None` for "the empty
+/// string" (no header, a list that fails extraction, or no known token), which leaves the
+/// request's policy as it is.
+///
+/// ```
+/// use corsgate::origin::ReferrerPolicy;
+/// use corsgate::redirect::referrer_policy_from_header;
+/// let mut h = http::HeaderMap::new();
+/// h.insert("referrer-policy", "no-referrer, unknown-future-policy".parse().unwrap());
+/// assert_eq!(referrer_policy_from_header(&h), Some(ReferrerPolicy::NoReferrer));
+/// h.insert("referrer-policy", "origin, same-origin".parse().unwrap());
+/// assert_eq!(referrer_policy_from_header(&h), Some(ReferrerPolicy::SameOrigin));
+/// h.insert("referrer-policy", "No-Referrer".parse().unwrap());
+/// assert_eq!(referrer_policy_from_header(&h), None);
+/// ```
+pub fn referrer_policy_from_header(headers: &HeaderMap) -> Option<ReferrerPolicy> {
+    // Step 1: extract header list values (`1#policy-token`); failure or null: no tokens.
+    let tokens = crate::header::extract_list(headers, "referrer-policy").ok()??;
+    // Steps 2-4: the last token that is a referrer policy.
+    tokens
+        .iter()
+        .filter_map(|t| std::str::from_utf8(t).ok()?.parse().ok())
+        .next_back()
 }
 
 /// URL Standard §include-credentials: the URL has a non-empty username or password.

@@ -164,6 +164,9 @@ pub struct Request {
     pub redirect: RedirectMode,
     /// Whether the request has a body.
     pub body: bool,
+    /// Whether the body is a stream (a `ReadableStream`, whose body source is null): it cannot
+    /// be sent again, so a redirect other than 303 fails (Fetch §http-redirect-fetch step 11).
+    pub body_is_stream: bool,
     /// The use-CORS-preflight flag (set by XMLHttpRequest upload listeners; never by `fetch()`).
     pub use_cors_preflight: bool,
     /// The network partition key the preflight cache is keyed by.
@@ -184,6 +187,7 @@ impl Request {
             credentials: CredentialsMode::SameOrigin,
             redirect: RedirectMode::Follow,
             body: false,
+            body_is_stream: false,
             use_cors_preflight: false,
             partition: PartitionKey::default(),
             referrer_policy: crate::origin::ReferrerPolicy::default(),
@@ -223,6 +227,14 @@ impl Request {
     /// Marks the request as having a body (or not).
     pub fn body(mut self, body: bool) -> Request {
         self.body = body;
+        self
+    }
+
+    /// Gives the request a body that is a stream (its source is null): see
+    /// [`Request::body_is_stream`].
+    pub fn stream_body(mut self) -> Request {
+        self.body = true;
+        self.body_is_stream = true;
         self
     }
 
