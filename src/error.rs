@@ -196,6 +196,10 @@ pub enum NetworkError {
         /// The redirect status.
         status: u16,
     },
+    /// Not a Fetch rule (WebKit, `Policy::redirect_after_credentials_drop_fails`): with
+    /// credentials mode `same-origin`, a redirect that follows the one that took the fetch away
+    /// from the page's origin is not followed to its request.
+    RedirectAfterCredentialsDropped,
     /// Fetch §concept-http-fetch step 6.3: a redirect status while the redirect mode is "error".
     RedirectModeError {
         /// The redirect status.
@@ -298,6 +302,7 @@ impl NetworkError {
             RedirectToNonHttpScheme { .. } => "fetch#http-redirect-fetch step 6",
             RedirectUrlHasCredentials { .. } => "fetch#http-redirect-fetch steps 9-10",
             RedirectBodyNotReplayable { .. } => "fetch#http-redirect-fetch step 11",
+            RedirectAfterCredentialsDropped => "not in Fetch: WebKit (NetworkLoadChecker)",
             RedirectModeError { .. } => "fetch#concept-http-fetch step 6.3",
             NoCorsRedirectModeNotFollow { .. }
             | SameOriginModeCrossOrigin { .. }
@@ -409,6 +414,10 @@ impl NetworkError {
             }
             RedirectBodyNotReplayable { .. } => Fix::Do(
                 "answer with 303 (or do not redirect): the request body cannot be sent again"
+                    .to_owned(),
+            ),
+            RedirectAfterCredentialsDropped => Fix::Do(
+                "redirect at most once after leaving the page's origin, or fetch with credentials \"omit\" or \"include\""
                     .to_owned(),
             ),
             RedirectModeError { .. } => Fix::Do(
@@ -564,6 +573,10 @@ impl NetworkError {
             RedirectBodyNotReplayable { status } => write!(
                 f,
                 "a {status} redirect would send the request body again, but it cannot be replayed"
+            ),
+            RedirectAfterCredentialsDropped => write!(
+                f,
+                "a second redirect after the fetch left the page's origin with credentials \"same-origin\" (WebKit refuses it)"
             ),
             RedirectModeError { status } => write!(
                 f,

@@ -278,6 +278,12 @@ pub struct Fetch {
     /// (`Policy::keep_origin_header_same_origin_redirect`).
     origin_carried_over: Option<HeaderValue>,
     last_preflight_cache_hit: bool,
+    /// A redirect took a fetch whose URLs had all been same-origin with the page (credentials
+    /// sent in mode `same-origin`) to another origin (`Policy::redirect_after_credentials_drop_fails`).
+    credentials_dropped: bool,
+    /// The current hop's request is not to be sent: a network error instead, after any preflight
+    /// (`Policy::redirect_after_credentials_drop_fails`).
+    fail_before_request: bool,
     dropped: Vec<DroppedHeader>,
     events: Vec<Event>,
     state: State,
@@ -372,6 +378,8 @@ impl Fetch {
             last_origin_header: None,
             origin_carried_over: None,
             last_preflight_cache_hit: false,
+            credentials_dropped: false,
+            fail_before_request: false,
             dropped,
             events: Vec::new(),
             state: State::RequestReady,
@@ -650,7 +658,7 @@ impl Fetch {
             preflight: reasons.clone(),
         });
         let Some(reasons) = reasons else {
-            self.state = State::RequestReady;
+            self.request_ready(ua);
             return;
         };
         // Main fetch step 12, the preflight branch: HTTP fetch with makeCORSPreflight.
@@ -662,7 +670,7 @@ impl Fetch {
         self.last_preflight_cache_hit = hit;
         if hit {
             self.events.push(Event::PreflightCacheHit { url });
-            self.state = State::RequestReady;
+            self.request_ready(ua);
         } else {
             let cors_check = !(policy_skips_same_origin_check(&ua.policy)
                 && self.origin.same_origin(&Origin::of_url(&url)));
@@ -842,7 +850,17 @@ impl Fetch {
             url: self.current_url().clone(),
             cached_for,
         });
-        self.state = State::RequestReady;
+        self.request_ready(ua);
+    }
+
+    /// The current hop's request is ready to be sent, unless the policy fails it here
+    /// (`Policy::redirect_after_credentials_drop_fails`).
+    fn request_ready(&mut self, ua: &mut UserAgent) {
+        if self.fail_before_request {
+            self.fail(ua, NetworkError::RedirectAfterCredentialsDropped);
+        } else {
+            self.state = State::RequestReady;
+        }
     }
 
     /// HTTP fetch steps 4.3–4.4 (the CORS check) and 6.3 (redirects), then main fetch's filtering.
@@ -987,6 +1005,21 @@ impl Fetch {
             method_rewritten,
             authorization_removed,
         });
+        // WebKit: in mode cors with credentials "same-origin", once a redirect has taken a fetch
+        // whose URLs were all same-origin with the page to another origin (credentials stop being
+        // sent), the request of the next redirect is not sent.
+        if ua.policy.redirect_after_credentials_drop_fails
+            && self.mode == Mode::Cors
+            && self.credentials == CredentialsMode::SameOrigin
+        {
+            if self.credentials_dropped {
+                self.fail_before_request = true;
+            } else if !self.origin.same_origin(&location_origin)
+                && (self.url_list.iter()).all(|u| self.origin.same_origin(&Origin::of_url(u)))
+            {
+                self.credentials_dropped = true;
+            }
+        }
         // Step 18: append the location to the URL list.
         self.url_list.push(location);
         // Step 19: set request's referrer policy on redirect.

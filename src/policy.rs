@@ -8,7 +8,7 @@
 
 use crate::cache::CacheConfig;
 use crate::redirect::{EmptyLocation, LocationRules};
-use crate::safelist::SafelistRules;
+use crate::safelist::{RangeSyntax, SafelistRules};
 
 /// What an `Access-Control-Max-Age` value that is not delta-seconds means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,19 +134,22 @@ pub struct Policy {
     /// §forbidden-request-header (byte-case-insensitive).
     ///
     /// Background: Fetch stopped forbidding `User-Agent`; Firefox and WebKit send it (a
-    /// CORS-unsafe name, so a preflight lists it). Chromium still drops it, and
-    /// `Access-Control-Request-Private-Network`, through `net::HttpUtil::IsSafeHeader`
-    /// (`net/http/http_util.cc`, `kForbiddenHeaderFields`, crbug.com/571722). Corpus:
-    /// `forbidden-edge-user-agent`, `forbidden-edge-user-agent-plus-custom`.
+    /// CORS-unsafe name, so a preflight lists it). Chromium still drops it through
+    /// `net::HttpUtil::IsSafeHeader` (`net/http/http_util.cc`, `kForbiddenHeaderFields`,
+    /// crbug.com/571722). Corpus: `forbidden-edge-user-agent`,
+    /// `forbidden-edge-user-agent-plus-custom`. (`Access-Control-Request-Private-Network`, in the
+    /// same list, was recorded kept by Chromium 156: `forbidden-edge-acr-private-network`.)
     pub extra_forbidden_request_headers: &'static [&'static str],
     /// How each request header is judged against the CORS safelist, where engines differ from
     /// Fetch §cors-safelisted-request-header.
     ///
-    /// Background: see [`SafelistRules`]. WebKit matches the `Range` unit `bytes` in any case
-    /// (`parseRange`, `startsWithLettersIgnoringASCIICase`); Firefox counts bytes 0x80–0xFF as
-    /// CORS-unsafe in `Accept` and `Content-Type` and refuses a `Content-Type` holding `,`
-    /// (`net_ParseRequestContentType`). Corpus: `safelist-edge-range-upper-bytes`,
-    /// `safelist-edge-accept-latin1`, `safelist-edge-content-type-param-with-comma`.
+    /// Background: see [`SafelistRules`]. WebKit reads `Range` with its own `parseRange` (the
+    /// unit in any case, signed positions); Firefox counts bytes 0x80–0xFF as CORS-unsafe in
+    /// `Accept` and `Content-Type` and refuses a `Content-Type` holding `,`
+    /// (`net_ParseRequestContentType`); Chromium also safelists client hints (`DPR`, `Width`,
+    /// `Save-Data`, …). Corpus: `safelist-edge-range-upper-bytes`, `safelist-edge-range-plus-*`,
+    /// `safelist-edge-accept-latin1`, `safelist-edge-content-type-param-with-comma`,
+    /// `safelist-edge-dpr`.
     pub safelist: SafelistRules,
     /// Whether `Access-Control-Request-Headers` lists a name once per unsafe entry (`x-a,x-a`)
     /// instead of once.
@@ -231,6 +234,17 @@ pub struct Policy {
     /// returned as is (`probe-error-302-no-location-*`). In mode `manual` all three return an
     /// opaque-redirect either way.
     pub redirect_error_needs_location: bool,
+    /// Whether, in mode `cors` with credentials mode `same-origin`, a fetch whose URLs were all
+    /// same-origin with the page and that a redirect took to another origin fails at the next
+    /// redirect: that redirect's request is never sent (a preflight it needs still is).
+    ///
+    /// Background: Fetch follows up to 20 redirects. WebKitGTK 2.50 fails `A → B → A`,
+    /// `A → B → C`, `A → A2 → A` and even `A → B → B` (page A, credentials `same-origin`), but
+    /// follows them with credentials `omit` or `include`, and follows `B → A → A`; the runs
+    /// point at the network process restarting a load whose stored-credentials policy changed
+    /// (`NetworkResourceLoader`), not located in source [data]. Corpus:
+    /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`.
+    pub redirect_after_credentials_drop_fails: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
     /// allows it (same origin, untainted).
     ///
@@ -266,6 +280,7 @@ impl Policy {
             preflight_ignores_taint: false,
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
+            redirect_after_credentials_drop_fails: false,
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
         }
@@ -280,10 +295,11 @@ impl Policy {
             wildcard_covers_authorization: true,
             cached_wildcard_covers_authorization: false,
             header_judging: HeaderJudging::Combined,
-            extra_forbidden_request_headers: &[
-                "user-agent",
-                "access-control-request-private-network",
-            ],
+            safelist: SafelistRules {
+                client_hints: true,
+                ..SafelistRules::SPEC
+            },
+            extra_forbidden_request_headers: &["user-agent"],
             clear_cache_on: ClearCacheOn::Never,
             cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,
@@ -334,7 +350,7 @@ impl Policy {
             cached_wildcard_covers_authorization: true,
             header_judging: HeaderJudging::Combined,
             safelist: SafelistRules {
-                range_unit_any_case: true,
+                range_syntax: RangeSyntax::WebKit,
                 ..SafelistRules::SPEC
             },
             clear_cache_on: ClearCacheOn::Never,
@@ -342,6 +358,7 @@ impl Policy {
             headers_after_redirect: HeadersAfterRedirect::Original,
             delete_becomes_get_cross_origin: true,
             keep_origin_header_same_origin_redirect: true,
+            redirect_after_credentials_drop_fails: true,
             cache_tainted_preflights: false,
             location: LocationRules {
                 empty: EmptyLocation::Fail,

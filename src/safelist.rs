@@ -60,6 +60,10 @@ pub enum NotSafelisted {
         "`range` value has no start, e.g. `bytes=-500` (Fetch #cors-safelisted-request-header)"
     )]
     RangeNoStart,
+    /// A client hint Chromium safelists ([`SafelistRules::client_hints`]) with a value of the
+    /// wrong form (`DPR: a`, `Save-Data: off`).
+    #[error("the client-hint value is not of the form Chromium safelists")]
+    ClientHintValue,
     /// Step 2, otherwise: the name is none of `accept`, `accept-language`, `content-language`,
     /// `content-type`, `range`.
     #[error("the header name is not one that can be CORS-safelisted (Fetch #cors-safelisted-request-header)")]
@@ -92,10 +96,8 @@ fn first_unsafe_byte(value: &[u8], non_ascii_unsafe: bool) -> Option<u8> {
 /// holds each preset's rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SafelistRules {
-    /// `range`: the unit matches `bytes` ASCII-case-insensitively (`Bytes=0-1` is safelisted).
-    /// Fetch §simple-range-header-value step 2 requires `bytes` exactly; WebKit's `parseRange`
-    /// (`HTTPParsers.cpp`) uses `startsWithLettersIgnoringASCIICase`.
-    pub range_unit_any_case: bool,
+    /// How a `range` value is read.
+    pub range_syntax: RangeSyntax,
     /// `accept`, `content-type`: a byte 0x80–0xFF counts as a CORS-unsafe request-header byte.
     /// Fetch's list has only bytes below 0x80; Firefox preflights `Accept: text/html;\xE9`
     /// (recorded, `safelist-edge-accept-latin1`).
@@ -104,14 +106,35 @@ pub struct SafelistRules {
     /// of it. Firefox reads a request `Content-Type` with `net_ParseRequestContentType`
     /// (`nsURLHelper.cpp`), which yields no type when a `,` is found outside quotes.
     pub content_type_comma_unsafe: bool,
+    /// Whether the client-hint names Chromium adds to the safelist count as CORS-safelisted:
+    /// `DPR` and `Device-Memory` whose value is `1*DIGIT ["." 1*DIGIT]`, `Width` and
+    /// `Viewport-Width` whose value is `1*DIGIT`, `Save-Data` whose value is `on` (any case), and
+    /// `Intervention` with any value (`IsCorsSafelistedHeader`,
+    /// `services/network/public/cpp/cors/cors.cc`). The 128-byte limit still applies.
+    pub client_hints: bool,
+}
+
+/// How the `range` value of a CORS-safelisted request-header is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RangeSyntax {
+    /// Fetch §simple-range-header-value with allowWhitespace false: `bytes=` exactly, then
+    /// ASCII digits.
+    #[default]
+    Fetch,
+    /// WebKit's `parseRange` (`HTTPParsers.cpp`): no tab or space anywhere, the unit `bytes` in
+    /// any ASCII case (`startsWithLettersIgnoringASCIICase`), each position 64-bit digits that
+    /// may carry a `+` (`parseInteger<long long>`: `bytes=+1-2` is a range), the end absent or at
+    /// least the start.
+    WebKit,
 }
 
 impl SafelistRules {
     /// Fetch §cors-safelisted-request-header as written.
     pub const SPEC: SafelistRules = SafelistRules {
-        range_unit_any_case: false,
+        range_syntax: RangeSyntax::Fetch,
         non_ascii_unsafe: false,
         content_type_comma_unsafe: false,
+        client_hints: false,
     };
 }
 
@@ -138,7 +161,8 @@ pub fn check_cors_safelisted_request_header(
 ///
 /// ```
 /// use corsgate::safelist::{check_cors_safelisted_request_header_with as check, SafelistRules};
-/// let webkit = SafelistRules { range_unit_any_case: true, ..SafelistRules::SPEC };
+/// use corsgate::safelist::RangeSyntax;
+/// let webkit = SafelistRules { range_syntax: RangeSyntax::WebKit, ..SafelistRules::SPEC };
 /// assert!(check(b"range", b"Bytes=0-1", SafelistRules::SPEC).is_err());
 /// assert_eq!(check(b"range", b"Bytes=0-1", webkit), Ok(()));
 /// ```
@@ -191,30 +215,103 @@ pub fn check_cors_safelisted_request_header_with(
         }
         b"range" => {
             // 1-2. Parse a single range header value given value and false; failure: false.
-            // (WebKit: the unit matches `bytes` in any case.)
-            let mut owned;
-            let mut value = value;
-            if rules.range_unit_any_case
-                && value
-                    .get(..5)
-                    .is_some_and(|u| u.eq_ignore_ascii_case(b"bytes"))
-            {
-                owned = value.to_vec();
-                owned[..5].copy_from_slice(b"bytes");
-                value = &owned;
-            }
-            let (start, _end) =
-                parse_single_range(value, false).map_err(NotSafelisted::RangeNotSingle)?;
+            let start = match rules.range_syntax {
+                RangeSyntax::Fetch => {
+                    parse_single_range(value, false)
+                        .map_err(NotSafelisted::RangeNotSingle)?
+                        .0
+                }
+                RangeSyntax::WebKit => {
+                    webkit_range_start(value).map_err(NotSafelisted::RangeNotSingle)?
+                }
+            };
             // 3. If rangeValue[0] is null, return false.
             if start.is_none() {
                 return Err(NotSafelisted::RangeNoStart);
             }
         }
+        // Chromium's client hints (`SafelistRules::client_hints`).
+        b"dpr" | b"device-memory" if rules.client_hints => {
+            if !is_decimal(value, true) {
+                return Err(NotSafelisted::ClientHintValue);
+            }
+        }
+        b"width" | b"viewport-width" if rules.client_hints => {
+            if !is_decimal(value, false) {
+                return Err(NotSafelisted::ClientHintValue);
+            }
+        }
+        b"save-data" if rules.client_hints => {
+            if !value.eq_ignore_ascii_case(b"on") {
+                return Err(NotSafelisted::ClientHintValue);
+            }
+        }
+        b"intervention" if rules.client_hints => {}
         // Otherwise: return false.
         _ => return Err(NotSafelisted::Name),
     }
     // 3. Return true.
     Ok(())
+}
+
+/// `1*DIGIT`, or with `fraction` also `1*DIGIT "." 1*DIGIT`.
+fn is_decimal(value: &[u8], fraction: bool) -> bool {
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    match value.iter().position(|&b| b == b'.') {
+        None => digits(value),
+        Some(dot) => fraction && digits(&value[..dot]) && digits(&value[dot + 1..]),
+    }
+}
+
+/// WebKit's `parseRange` without whitespace ([`RangeSyntax::WebKit`]): the range's start, `None`
+/// for a suffix range.
+fn webkit_range_start(value: &[u8]) -> Result<Option<u64>, RangeError> {
+    // Any tab or space: failure (whitespace is not allowed).
+    if value.iter().any(|&b| b == b' ' || b == b'\t') {
+        return Err(RangeError::TrailingBytes);
+    }
+    // The unit, in any ASCII case.
+    if !value
+        .get(..5)
+        .is_some_and(|u| u.eq_ignore_ascii_case(b"bytes"))
+    {
+        return Err(RangeError::NotBytes);
+    }
+    let Some(rest) = value[5..].strip_prefix(b"=") else {
+        return Err(RangeError::ExpectedEquals);
+    };
+    let Some(hyphen) = rest.iter().position(|&b| b == b'-') else {
+        return Err(RangeError::ExpectedHyphen);
+    };
+    // `-N`: a suffix range, no start.
+    if hyphen == 0 {
+        return signed(&rest[1..]).map(|_| None);
+    }
+    let start = signed(&rest[..hyphen])?;
+    if let [_, ..] = &rest[hyphen + 1..] {
+        if signed(&rest[hyphen + 1..])? < start {
+            return Err(RangeError::StartAfterEnd);
+        }
+    }
+    Ok(u64::try_from(start).ok())
+}
+
+/// A position as WebKit's `parseRange` accepts it: an optional `+`, then ASCII digits, nothing
+/// else, within 64 bits. (WTF `parseInteger<long long>` takes the `+`; `bytes=0--0` was recorded
+/// as not safelisted, so no `-` sign is taken.)
+fn signed(s: &[u8]) -> Result<i64, RangeError> {
+    let digits = s.strip_prefix(b"+").unwrap_or(s);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(RangeError::TrailingBytes);
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(d - b'0')))
+            .ok_or(RangeError::Overflow)?;
+    }
+    Ok(v)
 }
 
 /// Fetch §cors-safelisted-request-header as a predicate; see

@@ -143,3 +143,100 @@ fn user_agent_forbidden_in_chromium_only() {
         assert_eq!(first(p), ("OPTIONS".into(), Some("user-agent".into())));
     }
 }
+
+#[test]
+fn client_hints_safelisted_in_chromium() {
+    let safe: &[(&str, &[u8])] = &[
+        ("dpr", b"1.5"),
+        ("device-memory", b"8"),
+        ("width", b"100"),
+        ("viewport-width", b"100"),
+        ("save-data", b"ON"),
+        ("intervention", b"<x>"),
+    ];
+    for &(name, value) in safe {
+        let h: &[(&str, &[u8])] = &[(name, value)];
+        assert!(unsafe_names(&Policy::chromium(), h).is_empty(), "{name}");
+        for p in [Policy::spec(), Policy::firefox(), Policy::webkit()] {
+            assert_eq!(unsafe_names(&p, h), [name], "{} {name}", p.name);
+        }
+    }
+    // The value must have the client hint's form.
+    let bad: &[(&str, &[u8])] = &[
+        ("dpr", b"2."),
+        ("dpr", b"a"),
+        ("device-memory", b".5"),
+        ("width", b"1.5"),
+        ("viewport-width", b""),
+        ("save-data", b"off"),
+    ];
+    for &(name, value) in bad {
+        let h: &[(&str, &[u8])] = &[(name, value)];
+        assert_eq!(unsafe_names(&Policy::chromium(), h), [name], "{name}");
+    }
+    // Lang is not one of them.
+    let h: &[(&str, &[u8])] = &[("lang", b"en")];
+    assert_eq!(unsafe_names(&Policy::chromium(), h), ["lang"]);
+}
+
+#[test]
+fn webkit_range_positions_may_carry_plus() {
+    for v in [&b"bytes=+1-2"[..], b"bytes=1-+2", b"BYTES=+3-", b"bytes=+0-+0"] {
+        let h: &[(&str, &[u8])] = &[("range", v)];
+        assert!(unsafe_names(&Policy::webkit(), h).is_empty());
+        assert_eq!(unsafe_names(&Policy::spec(), h), ["range"]);
+    }
+    for v in [&b"bytes=0--0"[..], b"bytes=1--2", b"bytes=2-1", b"Bytes=-5", b"bytes=0 -1"] {
+        let h: &[(&str, &[u8])] = &[("range", v)];
+        assert_eq!(unsafe_names(&Policy::webkit(), h), ["range"]);
+    }
+}
+
+/// Page A, credentials `same-origin`: A/h0 → B/h1 → A/r. WebKit never sends the last request.
+#[test]
+fn webkit_fails_the_redirect_after_credentials_drop() {
+    let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
+    let hop = |url: String, to: String, acao: Option<&str>| Route {
+        method: "*".into(),
+        url,
+        status: 302,
+        headers: std::iter::once(("Location".to_owned(), to))
+            .chain(acao.map(|o| ("Access-Control-Allow-Origin".to_owned(), o.to_owned())))
+            .collect(),
+        body: None,
+    };
+    let scenario = |credentials| Scenario {
+        id: "drop".into(),
+        document: a.into(),
+        fetch: FetchInit {
+            url: format!("{a}/d/h0"),
+            method: "GET".into(),
+            headers: vec![],
+            mode: Mode::Cors,
+            credentials,
+            redirect: RedirectMode::Follow,
+            body: None,
+        },
+        repeat: 1,
+        routes: vec![
+            hop(format!("{a}/d/h0"), format!("{b}/d/h1"), None),
+            hop(format!("{b}/d/h1"), format!("{a}/d/r"), Some(a)),
+            Route {
+                method: "*".into(),
+                url: format!("{a}/d/r"),
+                status: 200,
+                headers: vec![("Access-Control-Allow-Origin".into(), "null".into())],
+                body: Some("ok".into()),
+            },
+        ],
+    };
+    let sent = |p: Policy, c| {
+        let runs = replay(&scenario(c), &p, Instant::now()).unwrap();
+        (runs[0].requests.len(), runs[0].result == RunResult::Failed)
+    };
+    assert_eq!(sent(Policy::webkit(), CredentialsMode::SameOrigin), (2, true));
+    assert_eq!(sent(Policy::webkit(), CredentialsMode::Omit), (3, false));
+    for p in [Policy::spec(), Policy::chromium(), Policy::firefox()] {
+        assert_eq!(sent(p, CredentialsMode::SameOrigin), (3, false));
+    }
+}
