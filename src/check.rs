@@ -43,9 +43,9 @@ pub fn cors_check_at(
     credentials: CredentialsMode,
 ) -> Result<(), NetworkError> {
     // Step 1: "get" `Access-Control-Allow-Origin` (every line, combined).
-    let allow_origin = header::get(headers, ACCESS_CONTROL_ALLOW_ORIGIN);
+    let allow_origin = header::get_ref(headers, ACCESS_CONTROL_ALLOW_ORIGIN);
     // Step 6 reads `Access-Control-Allow-Credentials` the same way; it is only used if reached.
-    let allow_credentials = header::get(headers, ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    let allow_credentials = header::get_ref(headers, ACCESS_CONTROL_ALLOW_CREDENTIALS);
     cors_check_values(
         stage,
         allow_origin.as_deref(),

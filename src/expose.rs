@@ -8,8 +8,6 @@
 //! - opaque (§concept-filtered-response-opaque) and opaque-redirect
 //!   (§concept-filtered-response-opaque-redirect): status 0 and no headers.
 
-use std::collections::BTreeSet;
-
 use http::header::ACCESS_CONTROL_EXPOSE_HEADERS;
 use http::HeaderMap;
 
@@ -38,7 +36,7 @@ pub fn visible_header_names(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
-    let expose = header::get(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
+    let expose = header::get_ref(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
     visible_names(
         headers.keys().map(|n| n.as_str().as_bytes()),
         expose.as_deref(),
@@ -65,11 +63,17 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
-    let lower =
-        |n: &[u8]| -> String { n.iter().map(|&b| b.to_ascii_lowercase() as char).collect() };
-    let out: BTreeSet<String> = match tainting {
+    // Isomorphic decode, lowercased (names from a `HeaderMap` are lowercase ASCII already).
+    let lower = |n: &[u8]| -> String {
+        match std::str::from_utf8(n) {
+            Ok(s) if n.is_ascii() => s.to_ascii_lowercase(),
+            _ => n.iter().map(|&b| b.to_ascii_lowercase() as char).collect(),
+        }
+    };
+    // A sorted vector rather than a `BTreeSet`: one allocation for the list (benches/response.rs).
+    let mut out: Vec<String> = match tainting {
         // Opaque filtered response: header list « ».
-        ResponseTainting::Opaque => BTreeSet::new(),
+        ResponseTainting::Opaque => Vec::new(),
         // Basic filtered response: exclude forbidden response-header names.
         ResponseTainting::Basic => names
             .into_iter()
@@ -85,7 +89,9 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
                 .collect()
         }
     };
-    out.into_iter().collect()
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Fetch §concept-response-cors-exposed-header-name-list, as set by §concept-main-fetch

@@ -4,6 +4,8 @@
 //! Fetch §terminology-headers (<https://fetch.spec.whatwg.org/#terminology-headers>).
 //! Everything here takes bytes, never panics, and allocates only where a result is built.
 
+use std::borrow::Cow;
+
 use http::header::AsHeaderName;
 use http::HeaderMap;
 
@@ -157,14 +159,33 @@ pub fn trim_tab_or_space(bytes: &[u8]) -> &[u8] {
 /// assert_eq!(corsgate::header::get(&h, "b"), None);
 /// ```
 pub fn get<K: AsHeaderName>(map: &HeaderMap, name: K) -> Option<Vec<u8>> {
+    get_ref(map, name).map(Cow::into_owned)
+}
+
+/// [`get`] without copying when there is a single line (the common case): the combined value,
+/// borrowed from `map` or built.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use std::borrow::Cow;
+/// let mut h = HeaderMap::new();
+/// h.append("a", HeaderValue::from_static("1"));
+/// assert!(matches!(corsgate::header::get_ref(&h, "a"), Some(Cow::Borrowed(b"1"))));
+/// h.append("a", HeaderValue::from_static("2"));
+/// assert_eq!(corsgate::header::get_ref(&h, "a").as_deref(), Some(&b"1, 2"[..]));
+/// ```
+pub fn get_ref<K: AsHeaderName>(map: &HeaderMap, name: K) -> Option<Cow<'_, [u8]>> {
     let mut values = map.get_all(name).iter();
     let first = values.next()?;
+    let Some(second) = values.next() else {
+        return Some(Cow::Borrowed(first.as_bytes()));
+    };
     let mut out = first.as_bytes().to_vec();
-    for v in values {
+    for v in std::iter::once(second).chain(values) {
         out.extend_from_slice(b", ");
         out.extend_from_slice(v.as_bytes());
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Fetch §concept-header-list-get-decode-split on an already combined value: split on commas
