@@ -7,7 +7,7 @@
 //! `spec-notes/engines.md` has the evidence, scenario by scenario.
 
 use crate::cache::CacheConfig;
-use crate::redirect::{EmptyLocation, LocationRules};
+use crate::redirect::{EmptyLocation, LocationBytes, LocationRules};
 use crate::safelist::{RangeSyntax, SafelistRules};
 
 /// What an `Access-Control-Max-Age` value that is not delta-seconds means.
@@ -226,6 +226,9 @@ pub struct Policy {
     /// corpus's engines: `tests/data/conformance/probes.jsonl` (`probe-follow-302-location-empty`,
     /// `probe-follow-302-two-locations`). Firefox percent-encodes a tab inside the value where
     /// the URL parser would remove it (`redirect-edge-location-tab-inside`: `r\t2` → `r%092`).
+    /// Bytes 0x80–0xFF: Chromium and Firefox percent-encode them as they are; WebKitGTK reads
+    /// the value as Latin-1 after repairing invalid UTF-8 (`redirect-edge-location-latin1-byte`,
+    /// `-utf8-bytes`).
     pub location: LocationRules,
     /// Whether redirect mode `error` fails only on a redirect status that has a `Location`.
     ///
@@ -305,6 +308,7 @@ impl Policy {
             reject_userinfo_in_any_redirect: true,
             location: LocationRules {
                 empty: EmptyLocation::Absent,
+                bytes: LocationBytes::PercentEncodeRaw,
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
@@ -334,6 +338,7 @@ impl Policy {
             preflight_ignores_taint: true,
             location: LocationRules {
                 encode_tabs: true,
+                bytes: LocationBytes::PercentEncodeRaw,
                 ..LocationRules::SPEC
             },
             ..Policy::spec()
@@ -363,6 +368,7 @@ impl Policy {
             location: LocationRules {
                 empty: EmptyLocation::Fail,
                 combine_lines: true,
+                bytes: LocationBytes::IsomorphicAfterUtf8Repair,
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,

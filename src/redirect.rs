@@ -47,6 +47,22 @@ pub struct LocationRules {
     /// removed by the URL parser (URL Standard §concept-basic-url-parser step 3: remove all ASCII
     /// tab or newline).
     pub encode_tabs: bool,
+    /// How the value's bytes become the string the URL parser reads.
+    pub bytes: LocationBytes,
+}
+
+/// How the bytes of a `Location` value become the string that is parsed as a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationBytes {
+    /// UTF-8 when the bytes are UTF-8, isomorphic decoding otherwise.
+    Utf8OrIsomorphic,
+    /// Each byte 0x80–0xFF is percent-encoded as it is (`\xE9` → `%E9`, `\xC3\xA9` →
+    /// `%C3%A9`): the URL keeps the server's bytes (Chromium, Firefox).
+    PercentEncodeRaw,
+    /// Isomorphic decoding (each byte one code point, so UTF-8 `é` becomes `Ã©` and then
+    /// `%C3%83%C2%A9`), after invalid UTF-8 was replaced by U+FFFD's bytes (WebKitGTK: libsoup
+    /// repairs header values, WebCore reads them as Latin-1).
+    IsomorphicAfterUtf8Repair,
 }
 
 impl LocationRules {
@@ -55,6 +71,7 @@ impl LocationRules {
         empty: EmptyLocation::Resolve,
         combine_lines: false,
         encode_tabs: false,
+        bytes: LocationBytes::Utf8OrIsomorphic,
     };
 }
 
@@ -110,6 +127,14 @@ pub fn location_url(
 /// let firefox = LocationRules { encode_tabs: true, ..LocationRules::SPEC };
 /// let ff = location_url_with(&h, &base, None, firefox).unwrap().unwrap();
 /// assert_eq!(ff.as_str(), "https://a.example/r%092");
+/// use corsgate::redirect::LocationBytes;
+/// h.insert("location", http::HeaderValue::from_bytes(b"r\xc3\xa9").unwrap());
+/// let raw = LocationRules { bytes: LocationBytes::PercentEncodeRaw, ..LocationRules::SPEC };
+/// let url = location_url_with(&h, &base, None, raw).unwrap().unwrap();
+/// assert_eq!(url.as_str(), "https://a.example/r%C3%A9");
+/// let latin1 = LocationRules { bytes: LocationBytes::IsomorphicAfterUtf8Repair, ..LocationRules::SPEC };
+/// let url = location_url_with(&h, &base, None, latin1).unwrap().unwrap();
+/// assert_eq!(url.as_str(), "https://a.example/r%C3%83%C2%A9");
 /// ```
 pub fn location_url_with(
     headers: &HeaderMap,
@@ -133,9 +158,23 @@ pub fn location_url_with(
             EmptyLocation::Fail => return Err(LocationError::Empty),
         }
     }
-    let mut text = match std::str::from_utf8(raw) {
-        Ok(s) => s.to_owned(),
-        Err(_) => raw.iter().map(|&b| char::from(b)).collect(),
+    let isomorphic = |b: &[u8]| b.iter().map(|&b| char::from(b)).collect::<String>();
+    let mut text = match rules.bytes {
+        LocationBytes::Utf8OrIsomorphic => match std::str::from_utf8(raw) {
+            Ok(s) => s.to_owned(),
+            Err(_) => isomorphic(raw),
+        },
+        LocationBytes::PercentEncodeRaw => raw.iter().fold(String::new(), |mut out, &b| {
+            if b.is_ascii() {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+            out
+        }),
+        LocationBytes::IsomorphicAfterUtf8Repair => {
+            isomorphic(String::from_utf8_lossy(raw).as_bytes())
+        }
     };
     if rules.encode_tabs {
         text = text.replace('\t', "%09");
