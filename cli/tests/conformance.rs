@@ -97,6 +97,8 @@ fn main() {
         ("scenarios.jsonl", 381),
         ("combinations.jsonl", 400),
         ("probes.jsonl", 15),
+        ("generated.jsonl", 300),
+        ("edges.jsonl", 354),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
