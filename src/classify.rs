@@ -168,15 +168,16 @@ pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> 
             policy.safelist,
         ),
         HeaderJudging::Combined => {
-            let combined: Vec<(&[u8], Vec<u8>)> = headers
+            // Borrowed unless a name has several lines (then combined with `, `).
+            let combined: Vec<(&[u8], std::borrow::Cow<'_, [u8]>)> = headers
                 .keys()
                 .map(|n| {
-                    let value = crate::header::get(headers, n).unwrap_or_default();
+                    let value = crate::header::get_ref(headers, n).unwrap_or_default();
                     (n.as_str().as_bytes(), value)
                 })
                 .collect();
             safelist::cors_unsafe_request_header_entries_with(
-                combined.iter().map(|(n, v)| (*n, v.as_slice())),
+                combined.iter().map(|(n, v)| (*n, &v[..])),
                 policy.unsafe_total_rule,
                 policy.safelist,
             )

@@ -81,8 +81,26 @@ pub enum NotSafelisted {
 /// assert!(!is_cors_unsafe_request_header_byte(b';'));
 /// ```
 pub fn is_cors_unsafe_request_header_byte(b: u8) -> bool {
-    (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
+    UNSAFE_BYTE[usize::from(b)]
 }
+
+/// Fetch §cors-unsafe-request-header-byte as a table: a byte less than 0x20 and not 0x09, or one
+/// of `"():<>?@[\]{}` and 0x7F (one lookup per byte; values are scanned byte by byte).
+static UNSAFE_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b != 0x09;
+        b += 1;
+    }
+    let listed = b"\"():<>?@[\\]{}\x7f";
+    let mut i = 0;
+    while i < listed.len() {
+        t[listed[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 fn first_unsafe_byte(value: &[u8], non_ascii_unsafe: bool) -> Option<u8> {
     value
@@ -177,9 +195,18 @@ pub fn check_cors_safelisted_request_header_with(
             length: value.len(),
         });
     }
-    // 2. Byte-lowercase name and switch on the result.
-    let lower = name.to_ascii_lowercase();
-    match lower.as_slice() {
+    // 2. Byte-lowercase name and switch on the result (on the stack: no name that can be
+    // safelisted is longer than 32 bytes, so a longer one matches nothing).
+    let mut buf = [0u8; 32];
+    let lower: &[u8] = match buf.get_mut(..name.len()) {
+        Some(b) => {
+            b.copy_from_slice(name);
+            b.make_ascii_lowercase();
+            b
+        }
+        None => b"",
+    };
+    match lower {
         b"accept" => {
             // If value contains a CORS-unsafe request-header byte, return false.
             if let Some(byte) = first_unsafe_byte(value, rules.non_ascii_unsafe) {
@@ -205,12 +232,15 @@ pub fn check_cors_safelisted_request_header_with(
             // 2-3. Parse the isomorphic decoding of value as a MIME type; failure: return false.
             let mime = Mime::parse(value).map_err(NotSafelisted::ContentTypeNotMime)?;
             // 4. The essence must be one of the three CORS-safelisted ones.
-            let essence = mime.essence();
             if !matches!(
-                essence.as_str(),
-                "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+                (mime.type_(), mime.subtype()),
+                ("application", "x-www-form-urlencoded")
+                    | ("multipart", "form-data")
+                    | ("text", "plain")
             ) {
-                return Err(NotSafelisted::ContentTypeEssence { essence });
+                return Err(NotSafelisted::ContentTypeEssence {
+                    essence: mime.essence(),
+                });
             }
         }
         b"range" => {
@@ -407,7 +437,10 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     sorted.sort();
     sorted
         .into_iter()
-        .map(|n| String::from_utf8_lossy(&n).into_owned())
+        .map(|n| {
+            String::from_utf8(n)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        })
         .collect()
 }
 
