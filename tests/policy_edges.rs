@@ -262,7 +262,9 @@ fn location_non_ascii_bytes() {
     let base: url::Url = "http://127.0.0.2:8802/d/r1".parse().unwrap();
     let path = |p: Policy, bytes: &[u8]| {
         let h = headers(&[("location", bytes)]);
-        let url = location_url_with(&h, &base, None, p.location).unwrap().unwrap();
+        let url = location_url_with(&h, &base, None, p.location)
+            .unwrap()
+            .unwrap();
         url.path().rsplit('/').next().unwrap().to_owned()
     };
     for p in [Policy::chromium(), Policy::firefox()] {
