@@ -541,6 +541,20 @@ impl Fetch {
         now: Instant,
         response: http::Response<()>,
     ) -> Result<(), UsageError> {
+        let mut response = response;
+        if ua.policy.merge_skips_empty_lines {
+            // Firefox reads these through its merged header values (empty lines skipped); it
+            // counts `Access-Control-Allow-Origin` lines instead, which Fetch's combining matches.
+            for name in [
+                "access-control-allow-credentials",
+                "access-control-allow-methods",
+                "access-control-allow-headers",
+                "access-control-max-age",
+                "access-control-expose-headers",
+            ] {
+                crate::header::drop_empty_repeated_lines(response.headers_mut(), name);
+            }
+        }
         match std::mem::replace(&mut self.state, State::AwaitingResponse) {
             State::AwaitingPreflight(pending) => {
                 self.on_preflight_response(ua, now, &pending, response);

@@ -188,6 +188,34 @@ pub fn get_ref<K: AsHeaderName>(map: &HeaderMap, name: K) -> Option<Cow<'_, [u8]
     Some(Cow::Owned(out))
 }
 
+/// Drops the empty lines of `name` when it has more than one line, keeping one empty line when
+/// all are empty: the combined value then joins only the non-empty lines, as Firefox's response
+/// header merge does (`nsHttpHeaderArray::MergeHeader`: "merge of empty header = no-op"). Fetch
+/// combines every line (`a, ` for `a` and an empty line).
+///
+/// ```
+/// let mut h = http::HeaderMap::new();
+/// h.append("access-control-allow-credentials", "true".parse().unwrap());
+/// h.append("access-control-allow-credentials", "".parse().unwrap());
+/// assert_eq!(corsgate::header::get(&h, "access-control-allow-credentials").unwrap(), b"true, ");
+/// corsgate::header::drop_empty_repeated_lines(&mut h, "access-control-allow-credentials");
+/// assert_eq!(corsgate::header::get(&h, "access-control-allow-credentials").unwrap(), b"true");
+/// ```
+pub fn drop_empty_repeated_lines(map: &mut HeaderMap, name: &'static str) {
+    let lines: Vec<http::HeaderValue> = map.get_all(name).iter().cloned().collect();
+    if lines.len() < 2 || lines.iter().all(|v| !v.is_empty()) {
+        return;
+    }
+    map.remove(name);
+    let mut kept = lines.iter().filter(|v| !v.is_empty()).peekable();
+    if kept.peek().is_none() {
+        map.append(name, http::HeaderValue::from_static(""));
+    }
+    for v in kept {
+        map.append(name, v.clone());
+    }
+}
+
 /// Fetch §concept-header-list-get-decode-split on an already combined value: split on commas
 /// outside quoted strings (collect an HTTP quoted string, extract-value false), strip HTTP tab or
 /// space from each item. Bytes are kept as bytes (isomorphic decoding is the identity on bytes).

@@ -248,6 +248,17 @@ pub struct Policy {
     /// (`NetworkResourceLoader`), not located in source [data]. Corpus:
     /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`.
     pub redirect_after_credentials_drop_fails: bool,
+    /// Whether repeated lines of the CORS response headers read as one value
+    /// (`Access-Control-Allow-Credentials`, `-Methods`, `-Headers`, `-Max-Age`,
+    /// `Access-Control-Expose-Headers`) are combined without their empty lines.
+    ///
+    /// Background: Fetch combines every line with `, ` (`true` and an empty line give `true, `,
+    /// which is not `true`). Firefox merges response header lines as they arrive and skips empty
+    /// ones (`nsHttpHeaderArray::MergeHeader`: "merge of empty header = no-op"), so the
+    /// credentialed CORS check passes. It counts `Access-Control-Allow-Origin` lines instead
+    /// (more than one fails), as Fetch's combined value does. Corpus:
+    /// `cred-edge-include-acac-line-empty`.
+    pub merge_skips_empty_lines: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
     /// allows it (same origin, untainted).
     ///
@@ -284,6 +295,7 @@ impl Policy {
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
             redirect_after_credentials_drop_fails: false,
+            merge_skips_empty_lines: false,
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
         }
@@ -336,6 +348,7 @@ impl Policy {
             sticky_preflight: true,
             headers_after_redirect: HeadersAfterRedirect::OriginalMinusRemoved,
             preflight_ignores_taint: true,
+            merge_skips_empty_lines: true,
             location: LocationRules {
                 encode_tabs: true,
                 bytes: LocationBytes::PercentEncodeRaw,

@@ -274,3 +274,23 @@ fn location_non_ascii_bytes() {
     assert_eq!(path(Policy::webkit(), b"r2\xe9"), "r2%C3%AF%C2%BF%C2%BD");
     assert_eq!(path(Policy::webkit(), b"r2\xc3\xa9"), "r2%C3%83%C2%A9");
 }
+
+/// `Access-Control-Allow-Credentials` as the lines `true` and ``: Fetch combines them to
+/// `true, ` (the credentialed CORS check fails); Firefox skips the empty line.
+#[test]
+fn firefox_merge_skips_empty_header_lines() {
+    let mut scenario = one_get("acac", vec![]);
+    scenario.fetch.credentials = CredentialsMode::Include;
+    scenario.routes[0]
+        .headers
+        .push(("Access-Control-Allow-Credentials".into(), "true".into()));
+    scenario.routes[0]
+        .headers
+        .push(("Access-Control-Allow-Credentials".into(), String::new()));
+    let failed =
+        |p: Policy| replay(&scenario, &p, Instant::now()).unwrap()[0].result == RunResult::Failed;
+    assert!(!failed(Policy::firefox()));
+    for p in [Policy::spec(), Policy::chromium(), Policy::webkit()] {
+        assert!(failed(p));
+    }
+}

@@ -98,7 +98,7 @@ fn main() {
         ("combinations.jsonl", 400),
         ("probes.jsonl", 15),
         ("generated.jsonl", 300),
-        ("edges.jsonl", 354),
+        ("edges.jsonl", 371),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
