@@ -1006,6 +1006,11 @@ impl Fetch {
         // Step 13: a new origin removes the CORS non-wildcard request-header names.
         let authorization_removed =
             cross_origin && self.remove_headers(safelist::is_cors_non_wildcard_request_header_name);
+        // Headers the engine drops on every redirect (`Policy::redirect_removes_headers`).
+        let dropped = ua.policy.redirect_removes_headers;
+        if !dropped.is_empty() {
+            self.remove_headers(|n| dropped.iter().any(|d| n.eq_ignore_ascii_case(d.as_bytes())));
+        }
         // A same-origin hop may carry the last `Origin` over (policy: WebKit).
         self.origin_carried_over =
             if ua.policy.keep_origin_header_same_origin_redirect && !cross_origin {

@@ -248,6 +248,16 @@ pub struct Policy {
     /// (`NetworkResourceLoader`), not located in source [data]. Corpus:
     /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`.
     pub redirect_after_credentials_drop_fails: bool,
+    /// Request-header names the engine removes from the request on every redirect
+    /// (byte-case-insensitive), whatever the redirect's status and target.
+    ///
+    /// Background: Fetch keeps script's headers across redirects (except request-body headers on
+    /// a method rewrite and `Authorization` on an origin change). Chromium drops `DPR`,
+    /// `Device-Memory`, `Width` and `Viewport-Width` set by script at each redirect, same-origin
+    /// ones too, but keeps `Save-Data` and `Intervention`: these are client-hint names its
+    /// client-hints code recomputes for each new URL [data]. Corpus:
+    /// `safelist-edge-hint-*-same-origin-hop`, `-cross-origin-hop`, `gen2-0113`, `gen2-0188`.
+    pub redirect_removes_headers: &'static [&'static str],
     /// Whether repeated lines of the CORS response headers read as one value
     /// (`Access-Control-Allow-Credentials`, `-Methods`, `-Headers`, `-Max-Age`,
     /// `Access-Control-Expose-Headers`) are combined without their empty lines.
@@ -296,6 +306,7 @@ impl Policy {
             reject_userinfo_in_any_redirect: false,
             redirect_after_credentials_drop_fails: false,
             merge_skips_empty_lines: false,
+            redirect_removes_headers: &[],
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
         }
@@ -315,6 +326,7 @@ impl Policy {
                 ..SafelistRules::SPEC
             },
             extra_forbidden_request_headers: &["user-agent"],
+            redirect_removes_headers: &["dpr", "device-memory", "width", "viewport-width"],
             clear_cache_on: ClearCacheOn::Never,
             cache_tainted_preflights: false,
             reject_userinfo_in_any_redirect: true,

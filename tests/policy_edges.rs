@@ -294,3 +294,70 @@ fn firefox_merge_skips_empty_header_lines() {
         assert!(failed(p));
     }
 }
+
+/// Chromium drops script's `DPR` at a redirect (even a same-origin one); `Save-Data` stays.
+#[test]
+fn chromium_drops_client_hints_at_redirects() {
+    let b = "http://127.0.0.2:8802";
+    let route = |url: String, status: u16, extra: Vec<(String, String)>| Route {
+        method: "*".into(),
+        url,
+        status,
+        headers: [("Access-Control-Allow-Origin".to_owned(), "*".to_owned())]
+            .into_iter()
+            .chain(extra)
+            .collect(),
+        body: None,
+    };
+    let preflight = |url: String| Route {
+        method: "OPTIONS".into(),
+        url,
+        status: 204,
+        headers: vec![
+            ("Access-Control-Allow-Origin".into(), "*".into()),
+            ("Access-Control-Allow-Headers".into(), "*".into()),
+        ],
+        body: None,
+    };
+    let scenario = Scenario {
+        id: "hints".into(),
+        document: "http://127.0.0.1:8801".into(),
+        fetch: FetchInit {
+            url: format!("{b}/h/r1"),
+            method: "GET".into(),
+            headers: vec![
+                ("DPR".into(), "a".into()),
+                ("Save-Data".into(), "off".into()),
+            ],
+            mode: Mode::Cors,
+            credentials: CredentialsMode::Omit,
+            redirect: RedirectMode::Follow,
+            body: None,
+        },
+        repeat: 1,
+        routes: vec![
+            preflight(format!("{b}/h/r1")),
+            preflight(format!("{b}/h/r2")),
+            route(
+                format!("{b}/h/r1"),
+                307,
+                vec![("Location".into(), "r2".into())],
+            ),
+            route(format!("{b}/h/r2"), 200, vec![]),
+        ],
+    };
+    let acrh = |p: Policy| -> Vec<Option<String>> {
+        let runs = replay(&scenario, &p, Instant::now()).unwrap();
+        let r = &runs[0].requests;
+        r.iter()
+            .filter(|q| q.method == "OPTIONS")
+            .map(|q| q.acrh.clone())
+            .collect()
+    };
+    let both = Some("dpr,save-data".to_owned());
+    assert_eq!(
+        acrh(Policy::chromium()),
+        [both.clone(), Some("save-data".into())]
+    );
+    assert_eq!(acrh(Policy::spec()), [both.clone(), both]);
+}

@@ -98,7 +98,8 @@ fn main() {
         ("combinations.jsonl", 400),
         ("probes.jsonl", 15),
         ("generated.jsonl", 300),
-        ("edges.jsonl", 371),
+        ("generated2.jsonl", 300),
+        ("edges.jsonl", 389),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
