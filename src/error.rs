@@ -196,9 +196,9 @@ pub enum NetworkError {
         /// The redirect status.
         status: u16,
     },
-    /// Not a Fetch rule (WebKit, `Policy::redirect_after_credentials_drop_fails`): with
-    /// credentials mode `same-origin`, a redirect that follows the one that took the fetch away
-    /// from the page's origin is not followed to its request.
+    /// Not a Fetch rule (WebKit, `Policy::recheck_redirects_after_credentials_drop`): with
+    /// credentials mode `same-origin`, a redirect after the one that took the fetch away from the
+    /// page's origin fails the CORS check made as if credentials were included.
     RedirectAfterCredentialsDropped,
     /// Fetch §concept-http-fetch step 6.3: a redirect status while the redirect mode is "error".
     RedirectModeError {
@@ -417,7 +417,7 @@ impl NetworkError {
                     .to_owned(),
             ),
             RedirectAfterCredentialsDropped => Fix::Do(
-                "redirect at most once after leaving the page's origin, or fetch with credentials \"omit\" or \"include\""
+                "answer this redirect with Access-Control-Allow-Origin set to the request's origin (not *) and Access-Control-Allow-Credentials: true, or redirect at most once after leaving the page's origin"
                     .to_owned(),
             ),
             RedirectModeError { .. } => Fix::Do(
@@ -576,7 +576,7 @@ impl NetworkError {
             ),
             RedirectAfterCredentialsDropped => write!(
                 f,
-                "a second redirect after the fetch left the page's origin with credentials \"same-origin\" (WebKit refuses it)"
+                "after the fetch left the page's origin with credentials \"same-origin\", a redirect must pass the credentialed CORS check (WebKit)"
             ),
             RedirectModeError { status } => write!(
                 f,

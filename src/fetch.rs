@@ -73,13 +73,13 @@ pub enum RequestError {
     #[error("invalid method: {0}")]
     Method(#[from] method::MethodError),
     /// `no-cors` mode with a method that is not `GET`, `HEAD` or `POST` (§dom-request step 30.1).
-    #[error("method `{0}` is not allowed in no-cors mode: only GET, HEAD and POST are (Fetch #dom-request step 30)")]
+    #[error("method `{0}` is not allowed in no-cors mode: only GET, HEAD and POST are (Fetch §dom-request step 30)")]
     NoCorsMethod(String),
     /// The URL includes credentials (§dom-request step 5.4: a username or password).
-    #[error("the URL `{0}` includes credentials (a username or password), which fetch() refuses (Fetch #dom-request step 5)")]
+    #[error("the URL `{0}` includes credentials (a username or password), which fetch() refuses (Fetch §dom-request step 5)")]
     UrlHasCredentials(String),
     /// A `GET` or `HEAD` request with a body (§dom-request step 35).
-    #[error("a {0} request cannot have a body (Fetch #dom-request step 35)")]
+    #[error("a {0} request cannot have a body (Fetch §dom-request step 35)")]
     BodyWithGetOrHead(String),
     /// The URL cannot be the request target of an [`Outgoing`] (`http::Uri`): longer than
     /// 65 534 bytes, or a host `http::Uri` refuses (see [`TargetError`]).
@@ -90,7 +90,7 @@ pub enum RequestError {
     /// answers it without HTTP (§scheme-fetch: `about:`, `blob:`, `data:`, `file:`, otherwise a
     /// network error); that is the embedder's, not an HTTP request. (On the other branches the
     /// fetch ends in a network error, e.g. `NetworkError::CorsModeNonHttpScheme`.)
-    #[error("a {0}: URL is answered by a scheme fetch (Fetch #scheme-fetch), not over HTTP")]
+    #[error("a {0}: URL is answered by a scheme fetch (Fetch §scheme-fetch), not over HTTP")]
     SchemeFetch(String),
 }
 
@@ -279,10 +279,10 @@ pub struct Fetch {
     origin_carried_over: Option<HeaderValue>,
     last_preflight_cache_hit: bool,
     /// A redirect took a fetch whose URLs had all been same-origin with the page (credentials
-    /// sent in mode `same-origin`) to another origin (`Policy::redirect_after_credentials_drop_fails`).
+    /// sent in mode `same-origin`) to another origin (`Policy::recheck_redirects_after_credentials_drop`).
     credentials_dropped: bool,
     /// The current hop's request is not to be sent: a network error instead, after any preflight
-    /// (`Policy::redirect_after_credentials_drop_fails`).
+    /// (`Policy::recheck_redirects_after_credentials_drop`).
     fail_before_request: bool,
     dropped: Vec<DroppedHeader>,
     events: Vec<Event>,
@@ -868,7 +868,7 @@ impl Fetch {
     }
 
     /// The current hop's request is ready to be sent, unless the policy fails it here
-    /// (`Policy::redirect_after_credentials_drop_fails`).
+    /// (`Policy::recheck_redirects_after_credentials_drop`).
     fn request_ready(&mut self, ua: &mut UserAgent) {
         if self.fail_before_request {
             self.fail(ua, NetworkError::RedirectAfterCredentialsDropped);
@@ -1026,13 +1026,21 @@ impl Fetch {
         });
         // WebKit: in mode cors with credentials "same-origin", once a redirect has taken a fetch
         // whose URLs were all same-origin with the page to another origin (credentials stop being
-        // sent), the request of the next redirect is not sent.
-        if ua.policy.redirect_after_credentials_drop_fails
+        // sent), each later redirect response is CORS-checked again as if credentials were
+        // included; failing that, the request it leads to is not sent (after any preflight).
+        if ua.policy.recheck_redirects_after_credentials_drop
             && self.mode == Mode::Cors
             && self.credentials == CredentialsMode::SameOrigin
         {
             if self.credentials_dropped {
-                self.fail_before_request = true;
+                let origin = self.serialized_origin();
+                self.fail_before_request = check::cors_check_at(
+                    Stage::Redirect,
+                    headers,
+                    origin.as_bytes(),
+                    CredentialsMode::Include,
+                )
+                .is_err();
             } else if !self.origin.same_origin(&location_origin)
                 && (self.url_list.iter()).all(|u| self.origin.same_origin(&Origin::of_url(u)))
             {

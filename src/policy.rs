@@ -237,17 +237,23 @@ pub struct Policy {
     /// returned as is (`probe-error-302-no-location-*`). In mode `manual` all three return an
     /// opaque-redirect either way.
     pub redirect_error_needs_location: bool,
-    /// Whether, in mode `cors` with credentials mode `same-origin`, a fetch whose URLs were all
-    /// same-origin with the page and that a redirect took to another origin fails at the next
-    /// redirect: that redirect's request is never sent (a preflight it needs still is).
+    /// Whether, in mode `cors` with credentials mode `same-origin`, once a redirect has taken a
+    /// fetch whose URLs were all same-origin with the page to another origin, every later
+    /// redirect response must also pass the CORS check as if credentials were included
+    /// (`Access-Control-Allow-Origin` the origin itself, `Access-Control-Allow-Credentials:
+    /// true`); if it does not, the request it leads to is never sent (a preflight it needs still
+    /// is) and the fetch fails.
     ///
-    /// Background: Fetch follows up to 20 redirects. WebKitGTK 2.50 fails `A → B → A`,
-    /// `A → B → C`, `A → A2 → A` and even `A → B → B` (page A, credentials `same-origin`), but
-    /// follows them with credentials `omit` or `include`, and follows `B → A → A`; the runs
-    /// point at the network process restarting a load whose stored-credentials policy changed
+    /// Background: Fetch checks redirects with the request's credentials mode only. WebKitGTK
+    /// 2.50 fails `A → B → A`, `A → B → C`, `A → B → B`, `A → A2 → A` (page A, GET, HEAD, POST,
+    /// PUT; 301–308) when B's redirect has `Access-Control-Allow-Origin: *` or no
+    /// `Access-Control-Allow-Credentials`, and follows them when B sends the origin and `true`,
+    /// or with credentials `omit`/`include`, or when the fetch started cross-origin; the runs point
+    /// at the network process restarting a load whose stored-credentials policy changed
     /// (`NetworkResourceLoader`), not located in source [data]. Corpus:
-    /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`.
-    pub redirect_after_credentials_drop_fails: bool,
+    /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`,
+    /// `redirect-edge-wkdrop-*`, `redirect-edge-wkacac-*`, `gen3-0075`, `gen3-0089`.
+    pub recheck_redirects_after_credentials_drop: bool,
     /// Request-header names the engine removes from the request on every redirect
     /// (byte-case-insensitive), whatever the redirect's status and target.
     ///
@@ -304,7 +310,7 @@ impl Policy {
             preflight_ignores_taint: false,
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
-            redirect_after_credentials_drop_fails: false,
+            recheck_redirects_after_credentials_drop: false,
             merge_skips_empty_lines: false,
             redirect_removes_headers: &[],
             location: LocationRules::SPEC,
@@ -388,7 +394,7 @@ impl Policy {
             headers_after_redirect: HeadersAfterRedirect::Original,
             delete_becomes_get_cross_origin: true,
             keep_origin_header_same_origin_redirect: true,
-            redirect_after_credentials_drop_fails: true,
+            recheck_redirects_after_credentials_drop: true,
             cache_tainted_preflights: false,
             location: LocationRules {
                 empty: EmptyLocation::Fail,

@@ -203,7 +203,9 @@ fn webkit_range_positions_may_carry_plus() {
     }
 }
 
-/// Page A, credentials `same-origin`: A/h0 → B/h1 → A/r. WebKit never sends the last request.
+/// Page A, credentials `same-origin`: A/h0 → B/h1 → A/r. WebKit checks B's redirect again as if
+/// credentials were included; without `Access-Control-Allow-Credentials` it never sends the last
+/// request.
 #[test]
 fn webkit_fails_the_redirect_after_credentials_drop() {
     let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
@@ -250,6 +252,14 @@ fn webkit_fails_the_redirect_after_credentials_drop() {
         (2, true)
     );
     assert_eq!(sent(Policy::webkit(), CredentialsMode::Omit), (3, false));
+    // B's redirect passing the credentialed CORS check (the origin and ACAC `true`) is followed.
+    let mut credentialed = scenario(CredentialsMode::SameOrigin);
+    credentialed.routes[1]
+        .headers
+        .push(("Access-Control-Allow-Credentials".into(), "true".into()));
+    let runs = replay(&credentialed, &Policy::webkit(), Instant::now()).unwrap();
+    assert_eq!(runs[0].requests.len(), 3);
+    assert_ne!(runs[0].result, RunResult::Failed);
     for p in [Policy::spec(), Policy::chromium(), Policy::firefox()] {
         assert_eq!(sent(p, CredentialsMode::SameOrigin), (3, false));
     }

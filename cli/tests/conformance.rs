@@ -99,7 +99,8 @@ fn main() {
         ("probes.jsonl", 15),
         ("generated.jsonl", 300),
         ("generated2.jsonl", 300),
-        ("edges.jsonl", 389),
+        ("generated3.jsonl", 300),
+        ("edges.jsonl", 463),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
