@@ -33,13 +33,13 @@ pub enum Guard {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum HeadersError {
     /// The name is not a header name (an RFC 9110 token; Fetch §header-name).
-    #[error("the header name is not an HTTP token (Fetch #header-name)")]
+    #[error("the header name is not an HTTP token (Fetch §header-name)")]
     InvalidName,
     /// The (normalized) value is not a header value (Fetch §header-value).
     #[error("invalid header value: {0}")]
     InvalidValue(HeaderValueError),
     /// The guard is `immutable`.
-    #[error("the headers are immutable (Fetch #headers-validate step 2)")]
+    #[error("the headers are immutable (Fetch §headers-validate step 2)")]
     Immutable,
 }
 

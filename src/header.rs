@@ -75,19 +75,19 @@ pub fn is_token(bytes: &[u8]) -> bool {
 #[non_exhaustive]
 pub enum HeaderValueError {
     /// The value starts with 0x09 or 0x20.
-    #[error("a header value must not start with a tab or space (Fetch #header-value)")]
+    #[error("a header value must not start with a tab or space (Fetch §header-value)")]
     LeadingWhitespace,
     /// The value ends with 0x09 or 0x20.
-    #[error("a header value must not end with a tab or space (Fetch #header-value)")]
+    #[error("a header value must not end with a tab or space (Fetch §header-value)")]
     TrailingWhitespace,
     /// The value contains 0x00.
-    #[error("a header value must not contain NUL (0x00) (Fetch #header-value)")]
+    #[error("a header value must not contain NUL (0x00) (Fetch §header-value)")]
     Nul,
     /// The value contains 0x0A.
-    #[error("a header value must not contain LF (0x0A) (Fetch #header-value)")]
+    #[error("a header value must not contain LF (0x0A) (Fetch §header-value)")]
     Lf,
     /// The value contains 0x0D.
-    #[error("a header value must not contain CR (0x0D) (Fetch #header-value)")]
+    #[error("a header value must not contain CR (0x0D) (Fetch §header-value)")]
     Cr,
 }
 
@@ -256,7 +256,7 @@ pub fn split_list(value: &[u8]) -> Vec<&[u8]> {
 
 /// Why a header's value is not a valid `#token` list (Fetch §extract-header-list-values).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{}` is not a valid item of a comma-separated token list (Fetch #extract-header-list-values)", String::from_utf8_lossy(.item))]
+#[error("`{}` is not a valid item of a comma-separated token list (Fetch §extract-header-list-values)", String::from_utf8_lossy(.item))]
 pub struct ListError {
     /// The first item that is not an RFC 9110 token (after trimming tabs and spaces).
     pub item: Vec<u8>,

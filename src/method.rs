@@ -13,11 +13,11 @@ use crate::header::is_token;
 pub enum MethodError {
     /// The bytes do not match the RFC 9110 `method` (= `token`) production (Fetch §concept-method);
     /// the empty sequence is not a token either.
-    #[error("the method is not an HTTP token (Fetch #concept-method)")]
+    #[error("the method is not an HTTP token (Fetch §concept-method)")]
     NotAToken,
     /// The method is a byte-case-insensitive match for `CONNECT`, `TRACE` or `TRACK` (Fetch
     /// §forbidden-method).
-    #[error("the method is a forbidden method: CONNECT, TRACE or TRACK (Fetch #forbidden-method)")]
+    #[error("the method is a forbidden method: CONNECT, TRACE or TRACK (Fetch §forbidden-method)")]
     Forbidden,
 }
 

@@ -25,19 +25,19 @@ pub struct Mime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MimeError {
     /// Step 4: the type (everything before `/`) is empty.
-    #[error("the MIME type's type is empty (MIME Sniffing #parsing-a-mime-type step 4)")]
+    #[error("the MIME type's type is empty (MIME Sniffing §parsing-a-mime-type step 4)")]
     EmptyType,
     /// Step 4: the type holds a code point that is not an HTTP token code point.
-    #[error("the MIME type's type contains {0:?}, not an HTTP token code point (MIME Sniffing #parsing-a-mime-type step 4)")]
+    #[error("the MIME type's type contains {0:?}, not an HTTP token code point (MIME Sniffing §parsing-a-mime-type step 4)")]
     TypeNotToken(char),
     /// Step 5: there is no `/`.
-    #[error("the MIME type has no `/` (MIME Sniffing #parsing-a-mime-type step 5)")]
+    #[error("the MIME type has no `/` (MIME Sniffing §parsing-a-mime-type step 5)")]
     MissingSlash,
     /// Step 9: the subtype is empty (after removing trailing HTTP whitespace).
-    #[error("the MIME type's subtype is empty (MIME Sniffing #parsing-a-mime-type step 9)")]
+    #[error("the MIME type's subtype is empty (MIME Sniffing §parsing-a-mime-type step 9)")]
     EmptySubtype,
     /// Step 9: the subtype holds a code point that is not an HTTP token code point.
-    #[error("the MIME type's subtype contains {0:?}, not an HTTP token code point (MIME Sniffing #parsing-a-mime-type step 9)")]
+    #[error("the MIME type's subtype contains {0:?}, not an HTTP token code point (MIME Sniffing §parsing-a-mime-type step 9)")]
     SubtypeNotToken(char),
 }
 

@@ -7,22 +7,22 @@ use crate::header::is_http_tab_or_space;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RangeError {
     /// Step 2: the value does not start with `bytes` (byte for byte; `BYTES` fails too).
-    #[error("a range must start with `bytes` (Fetch #simple-range-header-value step 2)")]
+    #[error("a range must start with `bytes` (Fetch §simple-range-header-value step 2)")]
     NotBytes,
     /// Step 5: no `=` after `bytes` (and optional whitespace when allowed).
-    #[error("expected `=` after `bytes` (Fetch #simple-range-header-value step 5)")]
+    #[error("expected `=` after `bytes` (Fetch §simple-range-header-value step 5)")]
     ExpectedEquals,
     /// Step 11: no `-` after the start position.
-    #[error("expected `-` after the range start (Fetch #simple-range-header-value step 11)")]
+    #[error("expected `-` after the range start (Fetch §simple-range-header-value step 11)")]
     ExpectedHyphen,
     /// Step 16: bytes remain after the end position (e.g. a second range after `,`).
-    #[error("unexpected bytes after the range end (Fetch #simple-range-header-value step 16)")]
+    #[error("unexpected bytes after the range end (Fetch §simple-range-header-value step 16)")]
     TrailingBytes,
     /// Step 17: both the start and the end are missing (`bytes=-`).
-    #[error("a range needs a start or an end (Fetch #simple-range-header-value step 17)")]
+    #[error("a range needs a start or an end (Fetch §simple-range-header-value step 17)")]
     Empty,
     /// Step 18: the start is greater than the end.
-    #[error("the range start is greater than its end (Fetch #simple-range-header-value step 18)")]
+    #[error("the range start is greater than its end (Fetch §simple-range-header-value step 18)")]
     StartAfterEnd,
     /// Steps 9 and 15: a position does not fit in 64 bits. The standard's numbers are unbounded;
     /// no byte offset can exceed `u64::MAX`, so such a range is refused rather than truncated.

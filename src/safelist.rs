@@ -13,26 +13,26 @@ use crate::range::{parse_single_range, RangeError};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotSafelisted {
     /// Step 1: the value is longer than 128 bytes.
-    #[error("the value is {length} bytes long, more than 128 (Fetch #cors-safelisted-request-header step 1)")]
+    #[error("the value is {length} bytes long, more than 128 (Fetch §cors-safelisted-request-header step 1)")]
     ValueTooLong {
         /// The value's length in bytes.
         length: usize,
     },
     /// Step 2, `accept`: the value holds a CORS-unsafe request-header byte.
-    #[error("`accept` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch #cors-unsafe-request-header-byte)")]
+    #[error("`accept` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch §cors-unsafe-request-header-byte)")]
     AcceptUnsafeByte {
         /// The first offending byte.
         byte: u8,
     },
     /// Step 2, `accept-language` / `content-language`: the value holds a byte outside
     /// `0-9 A-Z a-z`, space, `*`, `,`, `-`, `.`, `;`, `=`.
-    #[error("language value contains the byte 0x{byte:02X}, outside 0-9 A-Z a-z SP * , - . ; = (Fetch #cors-safelisted-request-header)")]
+    #[error("language value contains the byte 0x{byte:02X}, outside 0-9 A-Z a-z SP * , - . ; = (Fetch §cors-safelisted-request-header)")]
     LanguageByte {
         /// The first offending byte.
         byte: u8,
     },
     /// Step 2, `content-type` step 1: the value holds a CORS-unsafe request-header byte.
-    #[error("`content-type` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch #cors-unsafe-request-header-byte)")]
+    #[error("`content-type` value contains the CORS-unsafe request-header byte 0x{byte:02X} (Fetch §cors-unsafe-request-header-byte)")]
     ContentTypeUnsafeByte {
         /// The first offending byte.
         byte: u8,
@@ -47,7 +47,7 @@ pub enum NotSafelisted {
     ContentTypeNotMime(MimeError),
     /// Step 2, `content-type` step 4: the essence is not `application/x-www-form-urlencoded`,
     /// `multipart/form-data` or `text/plain`.
-    #[error("`content-type` essence `{essence}` is not application/x-www-form-urlencoded, multipart/form-data or text/plain (Fetch #cors-safelisted-request-header)")]
+    #[error("`content-type` essence `{essence}` is not application/x-www-form-urlencoded, multipart/form-data or text/plain (Fetch §cors-safelisted-request-header)")]
     ContentTypeEssence {
         /// The parsed MIME type's essence.
         essence: String,
@@ -57,7 +57,7 @@ pub enum NotSafelisted {
     RangeNotSingle(RangeError),
     /// Step 2, `range` step 3: the range has no start (`bytes=-500`).
     #[error(
-        "`range` value has no start, e.g. `bytes=-500` (Fetch #cors-safelisted-request-header)"
+        "`range` value has no start, e.g. `bytes=-500` (Fetch §cors-safelisted-request-header)"
     )]
     RangeNoStart,
     /// A client hint Chromium safelists ([`SafelistRules::client_hints`]) with a value of the
@@ -66,7 +66,7 @@ pub enum NotSafelisted {
     ClientHintValue,
     /// Step 2, otherwise: the name is none of `accept`, `accept-language`, `content-language`,
     /// `content-type`, `range`.
-    #[error("the header name is not one that can be CORS-safelisted (Fetch #cors-safelisted-request-header)")]
+    #[error("the header name is not one that can be CORS-safelisted (Fetch §cors-safelisted-request-header)")]
     Name,
 }
 

@@ -408,10 +408,11 @@ pub fn rule_text(error: &NetworkError) -> String {
     }
 }
 
-/// Splits a trailing ` (Fetch #anchor)` off a message: (message, `fetch#anchor`).
+/// Splits a trailing ` (Fetch §anchor)` off a message: (message, `fetch#anchor`).
 fn split_spec(message: &str, default: &str) -> (String, String) {
-    if let Some(start) = message.rfind(" (Fetch #") {
-        if let Some(anchor) = message[start + 9..].strip_suffix(')') {
+    const MARK: &str = " (Fetch §";
+    if let Some(start) = message.rfind(MARK) {
+        if let Some(anchor) = message[start + MARK.len()..].strip_suffix(')') {
             return (message[..start].to_owned(), format!("fetch#{anchor}"));
         }
     }
@@ -705,7 +706,7 @@ mod tests {
     #[test]
     fn split_spec_takes_a_trailing_anchor() {
         assert_eq!(
-            split_spec("x is bad (Fetch #cors-unsafe-request-header-byte)", "d"),
+            split_spec("x is bad (Fetch §cors-unsafe-request-header-byte)", "d"),
             (
                 "x is bad".to_owned(),
                 "fetch#cors-unsafe-request-header-byte".to_owned()
