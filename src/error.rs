@@ -47,6 +47,8 @@ pub enum WildcardIgnored {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fix {
     /// The exact header lines the server must send, e.g. `Access-Control-Allow-Headers: x-token`.
+    /// Each line is the header's whole value: it replaces every line of that name the response
+    /// had (what was already allowed is kept in it), never one to add beside them.
     Send(Vec<String>),
     /// A short instruction, where no response header fixes it.
     Do(String),
@@ -55,7 +57,17 @@ pub enum Fix {
 impl fmt::Display for Fix {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Fix::Send(lines) => write!(f, "the server must send: {}", lines.join("; ")),
+            Fix::Send(lines) => {
+                f.write_str("the server must send: ")?;
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    // A line built from a hostile list can be huge; `fix()` has it whole.
+                    write!(f, "{}", Shown(line.as_bytes()))?;
+                }
+                Ok(())
+            }
             Fix::Do(what) => write!(f, "fix: {what}"),
         }
     }
@@ -234,6 +246,27 @@ pub enum NetworkError {
     },
 }
 
+/// The whole value of an `Access-Control-Allow-Methods` or `-Headers` line that allows what
+/// `needed` names and keeps what `allowed` did: `allowed` in order, less a `*` that did not count
+/// as a wildcard because credentials mode is "include" (Fetch §cors-preflight-fetch-0 steps
+/// 7.5–7.7; a `*` that is not a wildcard only names a method or header called `*`), then each
+/// needed item not yet there (compared as the list compares it: methods byte for byte, header
+/// names lowercased by the caller).
+fn whole_list(allowed: &[String], wildcard: Option<WildcardIgnored>, needed: &[String]) -> String {
+    let drop_star = wildcard == Some(WildcardIgnored::CredentialsInclude);
+    let mut items: Vec<&str> = allowed
+        .iter()
+        .map(String::as_str)
+        .filter(|item| !(drop_star && *item == "*"))
+        .collect();
+    for item in needed {
+        if !items.contains(&item.as_str()) {
+            items.push(item);
+        }
+    }
+    items.join(", ")
+}
+
 /// Shows bytes as escaped ASCII, shortened to 200 bytes.
 struct Shown<'a>(&'a [u8]);
 
@@ -384,12 +417,22 @@ impl NetworkError {
                     Shown(item)
                 ))
             }
-            MethodNotAllowed { method, .. } => {
-                Fix::Send(vec![format!("Access-Control-Allow-Methods: {method}")])
-            }
-            HeaderNotAllowed { missing, .. } => Fix::Send(vec![format!(
+            MethodNotAllowed {
+                method,
+                allowed,
+                wildcard,
+            } => Fix::Send(vec![format!(
+                "Access-Control-Allow-Methods: {}",
+                whole_list(allowed, *wildcard, std::slice::from_ref(method))
+            )]),
+            HeaderNotAllowed {
+                missing,
+                allowed,
+                wildcard,
+                ..
+            } => Fix::Send(vec![format!(
                 "Access-Control-Allow-Headers: {}",
-                missing.join(", ")
+                whole_list(allowed, *wildcard, missing)
             )]),
             RedirectLimit => Fix::Do("redirect at most 20 times".to_owned()),
             RedirectLocationInvalid { .. } => {
@@ -430,6 +473,25 @@ impl NetworkError {
             | BadPort { .. }
             | InvalidPreflightRequest { .. } => return None,
         })
+    }
+
+    /// The rule that failed, in words, without the spec reference or the fix (which
+    /// [`NetworkError::spec`] and [`NetworkError::fix`] give): what `Display` shows between
+    /// `blocked: ` and ` (Fetch §…)`.
+    ///
+    /// ```
+    /// use corsgate::error::{NetworkError, Stage};
+    /// let e = NetworkError::MissingAllowOrigin { stage: Stage::Preflight, origin: "null".into() };
+    /// assert_eq!(e.rule(), "the preflight response has no Access-Control-Allow-Origin header");
+    /// ```
+    pub fn rule(&self) -> String {
+        struct Rule<'a>(&'a NetworkError);
+        impl fmt::Display for Rule<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.describe(f)
+            }
+        }
+        Rule(self).to_string()
     }
 
     fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

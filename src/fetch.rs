@@ -399,6 +399,27 @@ impl Fetch {
 
     // ----- getters -------------------------------------------------------------------------
 
+    /// The request's origin (the page's origin; see [`Fetch::serialized_origin`] for what the
+    /// `Origin` header carries after redirects).
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The request's mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The request's credentials mode.
+    pub fn credentials_mode(&self) -> CredentialsMode {
+        self.credentials
+    }
+
+    /// The request's redirect mode.
+    pub fn redirect_mode(&self) -> RedirectMode {
+        self.redirect_mode
+    }
+
     /// The request's current URL (the last of its URL list).
     pub fn current_url(&self) -> &Url {
         // The URL list is never empty: it starts with the request's URL and only grows.

@@ -116,7 +116,7 @@ fn cases() -> Vec<(NetworkError, &'static str)> {
              (Access-Control-Allow-Methods: put, *); methods are compared case-sensitively; `*` \
              is not a wildcard when the request's credentials mode is \"include\" (Fetch \
              §cors-preflight-fetch-0 step 7.5); the server must send: \
-             Access-Control-Allow-Methods: PUT",
+             Access-Control-Allow-Methods: put, PUT",
         ),
         (
             HeaderNotAllowed {
@@ -141,7 +141,7 @@ fn cases() -> Vec<(NetworkError, &'static str)> {
             "blocked: the preflight response does not allow request header `authorization` \
              (Access-Control-Allow-Headers: *); `*` does not cover Authorization, which must be \
              listed by name (Fetch §cors-preflight-fetch-0 step 7.6); the server must send: \
-             Access-Control-Allow-Headers: authorization",
+             Access-Control-Allow-Headers: *, authorization",
         ),
         (
             RedirectLimit,
@@ -215,6 +215,12 @@ fn every_variant_reads_as_documented() {
     assert_eq!(cases.len(), 23);
     for (e, text) in &cases {
         assert_eq!(e.to_string(), *text, "{e:?}");
+        // `rule()` is the text between `blocked: ` and the spec reference.
+        let rule = e.rule();
+        assert!(
+            text.starts_with(&format!("blocked: {rule} (Fetch §")),
+            "{rule}"
+        );
         let spec = e.spec();
         assert!(spec.starts_with("fetch#"), "{spec}");
         assert!(
@@ -272,4 +278,144 @@ fn long_and_binary_values_are_escaped_and_shortened() {
         wildcard: None,
     };
     assert!(e.to_string().contains("m15, … (100 in all)"));
+}
+
+/// A `Fix::Send` line is the header's whole value: a server that replaces its line with it
+/// passes the preflight at once, keeping what it allowed before (Fetch §cors-preflight-fetch-0
+/// steps 7.5–7.7).
+#[test]
+fn a_fix_replaces_the_line_and_passes_in_one_step() {
+    use corsgate::policy::Policy;
+    use corsgate::preflight::{validate_preflight_response, PreflightFor};
+    use corsgate::request::CredentialsMode::{self, *};
+    use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+
+    /// (credentials, method, request header names, ACAM, ACAH, the fix line expected)
+    type Case = (
+        CredentialsMode,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static str,
+        &'static str,
+    );
+    let cases: [Case; 6] = [
+        // `*` covers x-a but not Authorization: keep `*`, add the name.
+        (
+            Omit,
+            "GET",
+            &["authorization", "x-a"],
+            "",
+            "*",
+            "Access-Control-Allow-Headers: *, authorization",
+        ),
+        // With credentials `*` is no wildcard: drop it, list the names, keep the others.
+        (
+            Include,
+            "GET",
+            &["x-a", "x-b"],
+            "",
+            "*, x-c",
+            "Access-Control-Allow-Headers: x-c, x-a, x-b",
+        ),
+        (
+            SameOrigin,
+            "GET",
+            &["x-b"],
+            "",
+            "x-a",
+            "Access-Control-Allow-Headers: x-a, x-b",
+        ),
+        (
+            Omit,
+            "PUT",
+            &[],
+            "GET, POST",
+            "",
+            "Access-Control-Allow-Methods: GET, POST, PUT",
+        ),
+        (
+            Include,
+            "PATCH",
+            &[],
+            "*",
+            "",
+            "Access-Control-Allow-Methods: PATCH",
+        ),
+        (
+            Omit,
+            "DELETE",
+            &[],
+            "delete",
+            "",
+            "Access-Control-Allow-Methods: delete, DELETE",
+        ),
+    ];
+    for (credentials, method, names, acam, acah, want) in cases {
+        let names: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+        let unsafe_names: Vec<String> = names
+            .iter()
+            .map(|n| String::from_utf8(n.to_vec()).unwrap())
+            .collect();
+        let request = PreflightFor {
+            origin: b"https://app.example",
+            method: method.as_bytes(),
+            header_names: &names,
+            unsafe_names: &unsafe_names,
+            credentials,
+            use_cors_preflight: false,
+            cors_check: true,
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "access-control-allow-origin",
+            HeaderValue::from_static("https://app.example"),
+        );
+        headers.insert(
+            "access-control-allow-credentials",
+            HeaderValue::from_static("true"),
+        );
+        for (name, value) in [
+            ("access-control-allow-methods", acam),
+            ("access-control-allow-headers", acah),
+        ] {
+            if !value.is_empty() {
+                headers.insert(name, HeaderValue::from_str(value).unwrap());
+            }
+        }
+        let policy = Policy::spec();
+        let error =
+            validate_preflight_response(StatusCode::NO_CONTENT, &headers, &request, &policy)
+                .expect_err(want);
+        let Some(Fix::Send(lines)) = error.fix() else {
+            panic!("{error}")
+        };
+        assert_eq!(lines, [want], "{error}");
+        let (name, value) = want.split_once(": ").unwrap();
+        headers.insert(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_str(value).unwrap(),
+        );
+        let passed =
+            validate_preflight_response(StatusCode::NO_CONTENT, &headers, &request, &policy);
+        assert!(passed.is_ok(), "{want}: {passed:?}");
+    }
+}
+
+/// A fix line built from a hostile list is whole in `fix()` and shortened in `Display`.
+#[test]
+fn huge_fix_lines_are_shortened_in_display_only() {
+    let allowed: Vec<String> = (0..20_000).map(|i| format!("x-h{i}")).collect();
+    let e = NetworkError::HeaderNotAllowed {
+        name: s("x-token"),
+        missing: vec![s("x-token")],
+        allowed,
+        wildcard: None,
+        non_wildcard_name: false,
+    };
+    let Some(Fix::Send(lines)) = e.fix() else {
+        panic!()
+    };
+    assert!(lines[0].len() > 100_000 && lines[0].ends_with(", x-token"));
+    assert!(e.to_string().len() < 2_000);
 }

@@ -307,7 +307,7 @@ pub fn start(setup: &Setup, now: Instant) -> Started {
                 name: setup.url.to_string(),
                 value: None,
                 preflight: false,
-                rule: rule_text(error),
+                rule: error.rule(),
                 spec: error.spec().to_owned(),
             });
             early = Some(Verdict::Blocked {
@@ -394,20 +394,6 @@ pub fn start(setup: &Setup, now: Instant) -> Started {
     }
 }
 
-/// A network error's rule in words: its `Display` less the `blocked: ` prefix, the spec
-/// reference and the fix (which the output shows on their own).
-pub fn rule_text(error: &NetworkError) -> String {
-    let text = error.to_string();
-    let text = text.strip_prefix("blocked: ").unwrap_or(&text);
-    let spec = error.spec();
-    let section = spec.strip_prefix("fetch#").unwrap_or(spec);
-    let marker = format!(" (Fetch §{section})");
-    match text.find(&marker) {
-        Some(i) => text[..i].to_owned(),
-        None => text.to_owned(),
-    }
-}
-
 /// Splits a trailing ` (Fetch §anchor)` off a message: (message, `fetch#anchor`).
 fn split_spec(message: &str, default: &str) -> (String, String) {
     const MARK: &str = " (Fetch §";
@@ -482,7 +468,7 @@ fn preflight_reasons(
         };
         let combined = policy.header_judging == HeaderJudging::Combined && values.len() == 1;
         let broken = values.iter().find_map(|v| {
-            safelist::check_cors_safelisted_request_header(name.as_bytes(), v)
+            safelist::check_cors_safelisted_request_header_with(name.as_bytes(), v, policy.safelist)
                 .err()
                 .map(|e| (v, e))
         });
@@ -687,21 +673,6 @@ pub fn cached_for(fetch: &Fetch) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use corsgate::error::Stage;
-
-    #[test]
-    fn rule_text_drops_prefix_spec_and_fix() {
-        let e = NetworkError::MissingAllowOrigin {
-            stage: Stage::Preflight,
-            origin: "https://app.example".into(),
-        };
-        assert_eq!(
-            rule_text(&e),
-            "the preflight response has no Access-Control-Allow-Origin header"
-        );
-        let e = NetworkError::BadPort { port: 25 };
-        assert_eq!(rule_text(&e), "port 25 is a bad port");
-    }
 
     #[test]
     fn split_spec_takes_a_trailing_anchor() {

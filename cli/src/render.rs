@@ -258,7 +258,7 @@ fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
                 _ => "before anything was sent",
             };
             let _ = writeln!(out, "verdict: blocked {at}");
-            let _ = writeln!(out, "  rule: {}", crate::model::rule_text(error));
+            let _ = writeln!(out, "  rule: {}", error.rule());
             let _ = writeln!(out, "  spec: {}", cite(error.spec()));
             let _ = writeln!(out, "  {}", fix_text(&error.fix()));
         }
@@ -324,7 +324,7 @@ fn verdict_json(v: &Verdict, cached_for: Option<Duration>) -> Value {
         Verdict::Blocked { error, stage } => json!({
             "result": "blocked",
             "stage": stage,
-            "rule": crate::model::rule_text(error),
+            "rule": error.rule(),
             "spec": error.spec(),
             "fix": fix_json(&error.fix()),
             "message": error.to_string(),

@@ -245,7 +245,7 @@ fn explain_blocked_by_the_preflight_names_the_fix() {
         .contains("spec: Fetch §cors-preflight-fetch-0 step 7.5"));
     assert!(run
         .stdout
-        .contains("the server must send: Access-Control-Allow-Methods: PUT"));
+        .contains("the server must send: Access-Control-Allow-Methods: GET, POST, PUT"));
 
     let run = run_vec(&put_with(&["--preflight-response", &pf, "--json"]));
     let v = run.json();
@@ -257,7 +257,7 @@ fn explain_blocked_by_the_preflight_names_the_fix() {
     );
     assert_eq!(
         v["verdict"]["fix"],
-        serde_json::json!({"send": ["Access-Control-Allow-Methods: PUT"]})
+        serde_json::json!({"send": ["Access-Control-Allow-Methods: GET, POST, PUT"]})
     );
     assert!(v["verdict"]["message"]
         .as_str()
