@@ -553,6 +553,27 @@ fn explain_engines_differ_where_the_engines_do() {
     many.extend(["--engine", "firefox"]);
     let (_, firefox) = explain_json(&many);
     assert_eq!(firefox["decision"], "simple");
+
+    // A value rule only one engine has is explained by that engine's rule: Firefox reads a
+    // Content-Type holding a comma as no media type (the standard safelists this one).
+    let comma = [
+        "--origin",
+        "https://app.example",
+        "--url",
+        "https://api.example/x",
+        "-X",
+        "POST",
+        "-H",
+        "Content-Type: text/plain;a=b,c",
+    ];
+    let (_, spec) = explain_json(&comma);
+    assert_eq!(spec["decision"], "simple");
+    let mut firefox_args = comma.to_vec();
+    firefox_args.extend(["--engine", "firefox"]);
+    let (_, firefox) = explain_json(&firefox_args);
+    assert_eq!(firefox["decision"], "preflight");
+    let rule = firefox["reasons"][0]["rule"].as_str().unwrap();
+    assert!(rule.contains("contains `,`"), "{rule}");
 }
 
 // ----- bad input ------------------------------------------------------------------------------
