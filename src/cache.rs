@@ -50,7 +50,7 @@
 //! are O(1). Slabs and tables keep their high-water-mark capacity (bounded by `max_entries`).
 
 use crate::request::PartitionKey;
-use std::collections::hash_map::RandomState;
+use std::collections::hash_map::{DefaultHasher, RandomState};
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
@@ -180,6 +180,12 @@ struct Group {
 }
 
 impl Group {
+    /// Whether this group is `key`'s (partition key, origin, URL).
+    fn is(&self, key: CacheKey<'_>) -> bool {
+        self.partition.as_bytes() == key.partition.as_bytes()
+            && self.origin() == key.origin
+            && self.url() == key.url.as_bytes()
+    }
     fn origin(&self) -> &[u8] {
         self.data
             .get(..self.origin_len as usize)
@@ -339,6 +345,37 @@ fn add_saturating(now: Instant, d: Duration) -> Instant {
         }
         d /= 2;
     }
+}
+
+/// An entry's hash: the key's SipHash state (`PreflightCache::key_hasher`) continued with the
+/// entry's credentials/kind flags and its name (ASCII-lowercased for header names, which match
+/// case-insensitively).
+fn entry_hash(base: &DefaultHasher, key_flags: u8, name: &[u8], fold_case: bool) -> u32 {
+    let mut h = base.clone();
+    let mut buf = [0u8; 65];
+    if let Some(dst) = buf.get_mut(..1 + name.len()) {
+        let (fd, out) = dst.split_at_mut(1);
+        fd.copy_from_slice(&[key_flags]);
+        out.copy_from_slice(name);
+        if fold_case {
+            out.make_ascii_lowercase();
+        }
+        h.write(dst);
+        return h.finish() as u32;
+    }
+    h.write_u8(key_flags);
+    if fold_case {
+        let mut buf = [0u8; 64];
+        for chunk in name.chunks(buf.len()) {
+            let out = buf.get_mut(..chunk.len()).unwrap_or_default();
+            out.copy_from_slice(chunk);
+            out.make_ascii_lowercase();
+            h.write(out);
+        }
+    } else {
+        h.write(name);
+    }
+    h.finish() as u32
 }
 
 impl PreflightCache {
@@ -560,10 +597,10 @@ impl PreflightCache {
         wildcard_covers_authorization: bool,
         refresh: Option<Instant>,
     ) -> bool {
-        let hash = self.group_hash(key);
-        let Some(g) = self.find_group(key, hash) else {
-            return false;
-        };
+        // One SipHash pass over the key; each probe finishes a copy with its flags and name, and
+        // finds the entry without the group table (benches/cache.rs: hits cost ~2 hashes less).
+        let base = self.key_hasher(key);
+        let mut group_checked = false;
         let kind = if header { F_HEADER } else { 0 };
         // §concept-cache-match: entry's credentials is true, or it is false and the request's
         // credentials mode is not "include". (A non-include request probes credentials-false
@@ -580,7 +617,15 @@ impl PreflightCache {
             let names: [Option<&[u8]>; 2] =
                 [Some(name), if wildcard_ok { Some(b"*") } else { None }];
             for n in names.into_iter().flatten() {
-                let Some(i) = self.probe(now, g, cred | kind, n, header) else {
+                let Some(i) = self.probe(now, &base, key, cred | kind, n, header) else {
+                    // After a first miss, stop early when the key has no entries at all.
+                    if !group_checked {
+                        group_checked = true;
+                        let ghash = base.clone().finish() as u32;
+                        if self.find_group(key, ghash).is_none() {
+                            return found;
+                        }
+                    }
                     continue;
                 };
                 self.lru_touch(i);
@@ -632,7 +677,8 @@ impl PreflightCache {
         if header {
             stored.make_ascii_lowercase();
         }
-        let ghash = self.group_hash(key);
+        let base = self.key_hasher(key);
+        let ghash = base.clone().finish() as u32;
         let existing = self.find_group(key, ghash);
         let entry_cost = ENTRY_OVERHEAD.saturating_add(stored.as_bytes().len());
         // Refuse what could not stay even if everything else were evicted (its group's bytes are
@@ -655,7 +701,7 @@ impl PreflightCache {
             None => self.new_group(key, ghash),
         };
         let flags = F_LIVE | if include { F_CRED } else { 0 } | if header { F_HEADER } else { 0 };
-        let hash = self.entry_hash(g, flags & F_KEY, stored.as_bytes(), header);
+        let hash = entry_hash(&base, flags & F_KEY, stored.as_bytes(), header);
         let entry = Entry {
             name: stored,
             expiry,
@@ -702,27 +748,32 @@ impl PreflightCache {
         self.enforce_bounds(now);
     }
 
-    /// The live entry with exactly this identity; an expired one is removed and not returned.
+    /// The live entry with exactly this identity (the key's bytes, credentials, kind, name); an
+    /// expired one is removed and not returned. `base` is [`PreflightCache::key_hasher`] of `key`.
     fn probe(
         &mut self,
         now: Instant,
-        g: u32,
+        base: &DefaultHasher,
+        key: CacheKey<'_>,
         key_flags: u8,
         name: &[u8],
         header: bool,
     ) -> Option<u32> {
-        let hash = self.entry_hash(g, key_flags, name, header);
-        let entries = &self.entries;
+        let hash = entry_hash(base, key_flags, name, header);
+        let (entries, groups) = (&self.entries, &self.groups);
         let i = self.entry_table.find(hash, |v| {
             entries.get(v as usize).is_some_and(|e| {
                 e.hash == hash
-                    && e.group == g
                     && e.flags & F_KEY == key_flags
                     && if header {
                         e.name.as_bytes().eq_ignore_ascii_case(name)
                     } else {
                         e.name.as_bytes() == name
                     }
+                    && groups
+                        .get(e.group as usize)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|gr| gr.is(key))
             })
         })?;
         if self.entries.get(i as usize).is_some_and(|e| now < e.expiry) {
@@ -751,10 +802,12 @@ impl PreflightCache {
     // ----- hashing -----
 
     // SipHash costs a fixed amount per `write` call besides its per-byte work, and these keys are
-    // short: each hash is one `write` of a stack buffer when the bytes fit (the choice depends
-    // only on the lengths, so a key always hashes the same way). benches/cache.rs.
+    // short: the key is one `write` of a stack buffer when its bytes fit (the choice depends only
+    // on the lengths, so a key always hashes the same way), and an entry's hash continues the
+    // key's state with its flags and name. benches/cache.rs.
 
-    fn group_hash(&self, key: CacheKey<'_>) -> u32 {
+    /// SipHash state after the (partition key, origin, URL) bytes, with their lengths.
+    fn key_hasher(&self, key: CacheKey<'_>) -> DefaultHasher {
         let mut h = self.hasher.build_hasher();
         let p = key.partition.as_bytes();
         let (o, u) = (key.origin, key.url.as_bytes());
@@ -785,38 +838,11 @@ impl PreflightCache {
                 h.write(u);
             }
         }
-        h.finish() as u32
+        h
     }
 
-    fn entry_hash(&self, g: u32, key_flags: u8, name: &[u8], fold_case: bool) -> u32 {
-        let mut h = self.hasher.build_hasher();
-        let mut buf = [0u8; 69];
-        if let Some(dst) = buf.get_mut(..5 + name.len()) {
-            let (head, out) = dst.split_at_mut(5);
-            let (gd, fd) = head.split_at_mut(4);
-            gd.copy_from_slice(&g.to_le_bytes());
-            fd.copy_from_slice(&[key_flags]);
-            out.copy_from_slice(name);
-            if fold_case {
-                out.make_ascii_lowercase();
-            }
-            h.write(dst);
-            return h.finish() as u32;
-        }
-        h.write_u32(g);
-        h.write_u8(key_flags);
-        if fold_case {
-            let mut buf = [0u8; 64];
-            for chunk in name.chunks(buf.len()) {
-                let out = buf.get_mut(..chunk.len()).unwrap_or_default();
-                out.copy_from_slice(chunk);
-                out.make_ascii_lowercase();
-                h.write(out);
-            }
-        } else {
-            h.write(name);
-        }
-        h.finish() as u32
+    fn group_hash(&self, key: CacheKey<'_>) -> u32 {
+        self.key_hasher(key).finish() as u32
     }
 
     // ----- groups -----
@@ -831,12 +857,7 @@ impl PreflightCache {
             groups
                 .get(g as usize)
                 .and_then(Option::as_ref)
-                .is_some_and(|gr| {
-                    gr.hash == hash
-                        && gr.partition.as_bytes() == key.partition.as_bytes()
-                        && gr.origin() == key.origin
-                        && gr.url() == key.url.as_bytes()
-                })
+                .is_some_and(|gr| gr.hash == hash && gr.is(key))
         })
     }
 
