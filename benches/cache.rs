@@ -136,7 +136,7 @@ fn bench(c: &mut Criterion) {
             let name = format!("cache_{kind}/{label}");
             let mut g = group(c, &name);
             if n >= 10_000 {
-                g.inner.sample_size(10);
+                g.sample_size(10);
             }
             let hit = kind == "hit";
             let pick = |j: usize| -> &str {

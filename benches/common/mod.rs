@@ -15,14 +15,19 @@ pub fn criterion() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
+        .sample_size(SAMPLES)
         .configure_from_args()
 }
 
-/// Per-iteration times (ns) of every sample criterion took, by benchmark id.
+/// Sample size of every group unless [`Group::sample_size`] changes it.
+pub const SAMPLES: usize = 30;
+
+/// Per-iteration times (ns) of every sample criterion took, by benchmark id (warm-up calls
+/// included; [`Recorder::median`] keeps only the measurement samples, which come last).
 #[derive(Default)]
 pub struct Recorder {
     samples: RefCell<HashMap<String, Vec<f64>>>,
+    sizes: RefCell<HashMap<String, usize>>,
 }
 
 impl Recorder {
@@ -30,6 +35,7 @@ impl Recorder {
     /// sample's time per iteration.
     pub fn bench<F: FnMut()>(&self, group: &mut Group<'_>, id: &str, mut routine: F) {
         let key = format!("{}/{id}", group.name);
+        self.sizes.borrow_mut().insert(key.clone(), group.samples);
         group
             .inner
             .bench_function(BenchmarkId::from_parameter(id), |b| {
@@ -62,6 +68,7 @@ impl Recorder {
         F: FnMut(I),
     {
         let key = format!("{}/{id}", group.name);
+        self.sizes.borrow_mut().insert(key.clone(), group.samples);
         group
             .inner
             .bench_function(BenchmarkId::from_parameter(id), |b| {
@@ -88,14 +95,16 @@ impl Recorder {
             });
     }
 
-    /// The median time per iteration of `group/id`, in ns (NaN when it did not run, e.g. when
-    /// filtered out on the command line).
+    /// The median time per iteration of `group/id` over its measurement samples (the last
+    /// sample-size ones: criterion's warm-up calls come first), in ns; NaN when it did not run
+    /// (e.g. filtered out on the command line).
     pub fn median(&self, key: &str) -> f64 {
         let samples = self.samples.borrow();
         let Some(v) = samples.get(key) else {
             return f64::NAN;
         };
-        let mut v = v.clone();
+        let n = self.sizes.borrow().get(key).copied().unwrap_or(SAMPLES);
+        let mut v = v[v.len().saturating_sub(n)..].to_vec();
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     }
@@ -105,6 +114,8 @@ impl Recorder {
 pub struct Group<'a> {
     /// The group's name.
     pub name: String,
+    /// Its sample size.
+    samples: usize,
     /// The criterion group.
     pub inner: BenchmarkGroup<'a, WallTime>,
 }
@@ -113,7 +124,16 @@ pub struct Group<'a> {
 pub fn group<'a>(c: &'a mut Criterion, name: &str) -> Group<'a> {
     Group {
         name: name.to_owned(),
+        samples: SAMPLES,
         inner: c.benchmark_group(name),
+    }
+}
+
+impl Group<'_> {
+    /// Sets the group's sample size (criterion's and the recorder's).
+    pub fn sample_size(&mut self, n: usize) {
+        self.samples = n;
+        self.inner.sample_size(n);
     }
 }
 
