@@ -20,30 +20,7 @@ use http::{HeaderName, HeaderValue, Method};
 use serde_json::Value;
 
 mod common;
-use common::load;
-
-fn header_pairs(v: &Value) -> Vec<(String, String)> {
-    v.as_array()
-        .map(|list| {
-            list.iter()
-                .map(|p| {
-                    (
-                        p[0].as_str().unwrap().to_owned(),
-                        p[1].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn response(status: u16, headers: &[(String, String)]) -> http::Response<()> {
-    let mut b = http::Response::builder().status(status);
-    for (n, v) in headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    b.body(()).unwrap()
-}
+use common::{load, response, string_pairs as header_pairs};
 
 /// Runs one step's fetch; returns whether a preflight went out and whether the fetch succeeded.
 fn run_step(

@@ -53,7 +53,7 @@ use serde_json::Value;
 use url::Url;
 
 mod common;
-use common::load;
+use common::{load, response, string_pairs as header_list};
 
 /// What one vector's run showed.
 #[derive(Debug, Default)]
@@ -72,24 +72,6 @@ fn url(s: &str) -> Url {
 }
 
 /// `[[name, value], …]` with `null` values meaning "absent".
-fn header_list(v: &Value) -> Vec<(String, String)> {
-    v.as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|p| Some((p[0].as_str()?.to_owned(), p[1].as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn response(status: u16, headers: &[(String, String)]) -> http::Response<()> {
-    let mut b = http::Response::builder().status(status);
-    for (n, v) in headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    b.body(()).unwrap()
-}
-
 fn script_name(hop_url: &Url) -> &str {
     hop_url.path().rsplit('/').next().unwrap_or("")
 }

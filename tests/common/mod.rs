@@ -40,3 +40,27 @@ pub fn pairs(v: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
         .map(|p| (value_bytes(&p[0]), value_bytes(&p[1])))
         .collect()
 }
+
+/// A header list given as `[[name, value], …]`, as strings; empty when `v` is not a list.
+pub fn string_pairs(v: &Value) -> Vec<(String, String)> {
+    v.as_array()
+        .map(|list| {
+            list.iter()
+                .map(|p| {
+                    let field =
+                        |i: usize| p[i].as_str().unwrap_or_else(|| panic!("{p}")).to_owned();
+                    (field(0), field(1))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A response head with this status and these header lines, in order.
+pub fn response(status: u16, headers: &[(String, String)]) -> http::Response<()> {
+    let mut b = http::Response::builder().status(status);
+    for (n, v) in headers {
+        b = b.header(n.as_str(), v.as_str());
+    }
+    b.body(()).unwrap()
+}
