@@ -226,8 +226,9 @@ pub enum Event {
 #[derive(Debug)]
 struct Pending {
     reasons: PreflightReasons,
-    /// The byte-serialized origin the preflight carries and is checked against.
-    origin: String,
+    /// Whether the preflight carries, and is checked against, `null` rather than the page's
+    /// serialized origin (see [`Fetch::preflight_origin`]).
+    null_origin: bool,
     /// Whether its response gets the CORS check (`Policy::preflight_ignores_taint` skips it for
     /// a URL same-origin with the page).
     cors_check: bool,
@@ -246,7 +247,15 @@ enum State {
 #[derive(Debug)]
 pub struct Fetch {
     origin: Origin,
+    /// `origin`'s ASCII serialization (HTML §ascii-serialisation-of-an-origin), made once.
+    origin_serialized: String,
     url_list: Vec<Url>,
+    /// The current URL's request target (`request::try_request_target`), made when the URL
+    /// joins the URL list.
+    target: http::Uri,
+    /// The URL list's redirect-taint (Fetch §concept-request-tainted-origin), updated as each
+    /// redirect target joins the list.
+    taint: RedirectTaint,
     method: Method,
     headers: HeaderMap,
     mode: Mode,
@@ -266,8 +275,9 @@ pub struct Fetch {
     hop_preflight_branch: bool,
     /// Some CORS hop of this fetch required a preflight (`Policy::sticky_preflight`).
     preflight_required: bool,
-    /// The header list as the script built it, after the guards (`Policy::headers_after_redirect`).
-    original_headers: HeaderMap,
+    /// The header list as the script built it, after the guards (`Policy::headers_after_redirect`),
+    /// kept once a redirect removes a header from `headers`; until then it is `headers`.
+    original_headers: Option<HeaderMap>,
     /// What the last redirect stripped: request-body headers (a method rewrite) and CORS
     /// non-wildcard request-headers (an origin change) (`HeadersAfterRedirect::OriginalMinusRemoved`).
     last_redirect_stripped: (bool, bool),
@@ -294,6 +304,61 @@ fn policy_skips_same_origin_check(policy: &Policy) -> bool {
     policy.preflight_ignores_taint
 }
 
+/// The Headers guards (Fetch §concept-headers-append) over script's header list: `request`
+/// ignores forbidden request-headers (and the names `Policy::extra_forbidden_request_headers`
+/// adds); `request-no-cors` also ignores what would not leave a no-CORS-safelisted value. Returns
+/// the list kept (values normalized) and what was dropped, in order.
+fn apply_guard(
+    headers: HeaderMap,
+    guard: Guard,
+    policy: &Policy,
+) -> (HeaderMap, Vec<DroppedHeader>) {
+    let engine_forbidden = |n: &[u8]| {
+        (policy.extra_forbidden_request_headers.iter())
+            .any(|f| n.eq_ignore_ascii_case(f.as_bytes()))
+    };
+    // The common case: under `request`, validation lets every header through as it is (a value
+    // it accepts has no surrounding whitespace, so normalizing leaves it unchanged): the kept
+    // list is script's list, unchanged.
+    if guard == Guard::Request
+        && headers.iter().all(|(name, value)| {
+            let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
+            // (A rebuilt list holds plain values: a sensitive one takes the general path.)
+            !value.is_sensitive() && !engine_forbidden(n) && guard.validate(n, v) == Ok(true)
+        })
+    {
+        return (headers, Vec::new());
+    }
+    // Otherwise: append each header to a guarded list, as `new Request(…, { headers })` does.
+    let mut guarded = GuardedHeaders::new(guard);
+    let mut dropped = Vec::new();
+    for (name, value) in headers.iter() {
+        let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
+        let engine_forbidden = engine_forbidden(n);
+        // `HeaderName`/`HeaderValue` are always a valid name and value, so `append` cannot
+        // fail; `Ok(false)` is the guard ignoring the header.
+        if engine_forbidden || guarded.append(n, v) != Ok(true) {
+            let reason = if engine_forbidden || forbidden::is_forbidden_request_header(n, v) {
+                DropReason::Forbidden
+            } else {
+                DropReason::NotNoCorsSafelisted
+            };
+            dropped.push(DroppedHeader {
+                name: name.clone(),
+                value: value.clone(),
+                reason,
+            });
+        }
+    }
+    let mut kept = HeaderMap::new();
+    for (n, v) in guarded.iter() {
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n), HeaderValue::from_bytes(v)) {
+            kept.append(n, v);
+        }
+    }
+    (kept, dropped)
+}
+
 /// The maximum number of redirects (Fetch §http-redirect-fetch step 7).
 pub const REDIRECT_LIMIT: u32 = 20;
 
@@ -317,9 +382,12 @@ impl Fetch {
         }
         // Every request handed out carries its URL exactly (`Outgoing::request`).
         let http = matches!(request.url.scheme(), "http" | "https");
-        if http {
-            crate::request::try_request_target(&request.url)?;
-        }
+        let target = if http {
+            crate::request::try_request_target(&request.url)?
+        } else {
+            // Never sent: main fetch answers a non-HTTP(S) URL by a scheme fetch or fails it.
+            http::Uri::default()
+        };
         // The Headers guards (§concept-headers-append): `request` ignores forbidden request-headers;
         // `request-no-cors` also ignores what would not leave a no-CORS-safelisted value.
         let guard = if request.mode == Mode::NoCors {
@@ -327,39 +395,15 @@ impl Fetch {
         } else {
             Guard::Request
         };
-        let mut guarded = GuardedHeaders::new(guard);
-        let mut dropped = Vec::new();
-        for (name, value) in request.headers.iter() {
-            let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
-            // Names the engine forbids on top of Fetch (`Policy::extra_forbidden_request_headers`).
-            let engine_forbidden = (ua.policy.extra_forbidden_request_headers.iter())
-                .any(|f| n.eq_ignore_ascii_case(f.as_bytes()));
-            // `HeaderName`/`HeaderValue` are always a valid name and value, so `append` cannot
-            // fail; `Ok(false)` is the guard ignoring the header.
-            if engine_forbidden || guarded.append(n, v) != Ok(true) {
-                let reason = if engine_forbidden || forbidden::is_forbidden_request_header(n, v) {
-                    DropReason::Forbidden
-                } else {
-                    DropReason::NotNoCorsSafelisted
-                };
-                dropped.push(DroppedHeader {
-                    name: name.clone(),
-                    value: value.clone(),
-                    reason,
-                });
-            }
-        }
-        let mut headers = HeaderMap::new();
-        for (n, v) in guarded.iter() {
-            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n), HeaderValue::from_bytes(v)) {
-                headers.append(n, v);
-            }
-        }
+        let (headers, dropped) = apply_guard(request.headers, guard, &ua.policy);
         let mut fetch = Fetch {
+            origin_serialized: request.origin.serialize(),
             origin: request.origin,
             url_list: vec![request.url],
+            target,
+            taint: RedirectTaint::SameOrigin,
             method,
-            original_headers: headers.clone(),
+            original_headers: None,
             headers,
             mode: request.mode,
             credentials: request.credentials,
@@ -465,16 +509,12 @@ impl Fetch {
 
     /// The redirect-taint of the URL list (Fetch §concept-request-tainted-origin).
     pub fn redirect_taint(&self) -> RedirectTaint {
-        crate::origin::redirect_taint(&self.origin, &self.url_list)
+        self.taint
     }
 
     /// The serialized request origin (Fetch §serializing-a-request-origin): `null` when tainted.
     pub fn serialized_origin(&self) -> String {
-        if self.redirect_taint() != RedirectTaint::SameOrigin {
-            "null".to_owned()
-        } else {
-            self.origin.serialize()
-        }
+        self.request_origin().to_owned()
     }
 
     /// Whether the last hop that needed a preflight was answered from the cache.
@@ -622,7 +662,7 @@ impl Fetch {
         // the script's original one (policy: Firefox, WebKit).
         let judged = match policy.headers_after_redirect {
             HeadersAfterRedirect::Current => &self.headers,
-            _ => &self.original_headers,
+            _ => self.original_headers.as_ref().unwrap_or(&self.headers),
         };
         let branch = classify(
             &HopView {
@@ -637,7 +677,6 @@ impl Fetch {
             self.redirect_mode == RedirectMode::Follow,
             policy,
         );
-        let url = self.current_url().clone();
         let (tainting, mut reasons) = match branch {
             Branch::SameOrigin => (ResponseTainting::Basic, None),
             Branch::NoCors => (ResponseTainting::Opaque, None),
@@ -645,7 +684,7 @@ impl Fetch {
                 return self.fail(ua, NetworkError::BadPort { port });
             }
             Branch::SameOriginModeCrossOrigin => {
-                let url = url.to_string();
+                let url = self.current_url().to_string();
                 return self.fail(ua, NetworkError::SameOriginModeCrossOrigin { url });
             }
             Branch::NoCorsRedirectNotFollow => {
@@ -656,7 +695,7 @@ impl Fetch {
                 );
             }
             Branch::NonHttpScheme => {
-                let url = url.to_string();
+                let url = self.current_url().to_string();
                 return self.fail(ua, NetworkError::CorsModeNonHttpScheme { url });
             }
             Branch::Cors { preflight } => (ResponseTainting::Cors, preflight),
@@ -688,7 +727,7 @@ impl Fetch {
         self.tainting = tainting;
         self.hop_preflight_branch = false;
         self.events.push(Event::Classified {
-            url: url.clone(),
+            url: self.current_url().clone(),
             tainting,
             preflight: reasons.clone(),
         });
@@ -704,27 +743,44 @@ impl Fetch {
         let hit = self.cache_allows(ua, now, &reasons);
         self.last_preflight_cache_hit = hit;
         if hit {
+            let url = self.current_url().clone();
             self.events.push(Event::PreflightCacheHit { url });
             self.request_ready(ua);
         } else {
             let cors_check = !(policy_skips_same_origin_check(&ua.policy)
-                && self.origin.same_origin(&Origin::of_url(&url)));
+                && self.origin.same_origin(&Origin::of_url(self.current_url())));
             self.state = State::PreflightReady(Pending {
-                origin: self.preflight_origin(&ua.policy),
+                null_origin: self.preflight_origin_is_null(&ua.policy),
                 reasons,
                 cors_check,
             });
         }
     }
 
+    /// The serialized request origin (Fetch §serializing-a-request-origin), borrowed.
+    fn request_origin(&self) -> &str {
+        self.origin_or_null(self.taint != RedirectTaint::SameOrigin)
+    }
+
+    /// `null`, or the page's serialized origin.
+    fn origin_or_null(&self, null: bool) -> &str {
+        if null {
+            "null"
+        } else {
+            &self.origin_serialized
+        }
+    }
+
+    /// Whether preflights carry `null`: the serialized request origin is `null` (a tainted
+    /// request), unless `Policy::preflight_ignores_taint`.
+    fn preflight_origin_is_null(&self, policy: &Policy) -> bool {
+        !policy.preflight_ignores_taint && self.taint != RedirectTaint::SameOrigin
+    }
+
     /// The byte-serialized origin preflights carry and the cache is keyed by: the serialized
     /// request origin, or the page's origin under `Policy::preflight_ignores_taint`.
-    fn preflight_origin(&self, policy: &Policy) -> String {
-        if policy.preflight_ignores_taint {
-            self.origin.serialize()
-        } else {
-            self.serialized_origin()
-        }
+    fn preflight_origin(&self, policy: &Policy) -> &str {
+        self.origin_or_null(self.preflight_origin_is_null(policy))
     }
 
     /// Whether preflight results for the current hop may be cached or looked up
@@ -732,7 +788,7 @@ impl Fetch {
     fn cacheable(&self, policy: &Policy) -> bool {
         policy.cache_tainted_preflights
             || policy.preflight_ignores_taint
-            || self.redirect_taint() == RedirectTaint::SameOrigin
+            || self.taint == RedirectTaint::SameOrigin
     }
 
     /// HTTP fetch step 4.1: no preflight when the cache has a method entry (if the method needs
@@ -774,9 +830,9 @@ impl Fetch {
         &self,
         pending: &Pending,
     ) -> Result<http::Request<()>, preflight::PreflightBuildError> {
-        preflight::build_preflight_request(
-            &pending.origin,
-            self.current_url(),
+        preflight::preflight_request_to(
+            self.target.clone(),
+            self.origin_or_null(pending.null_origin),
             &self.method,
             &pending.reasons.unsafe_headers,
         )
@@ -788,7 +844,7 @@ impl Fetch {
         let mut headers = self.headers.clone();
         let origin_value = crate::origin::request_origin_header(
             &self.origin,
-            self.redirect_taint() != RedirectTaint::SameOrigin,
+            self.taint != RedirectTaint::SameOrigin,
             self.tainting,
             self.mode,
             self.method.as_str().as_bytes(),
@@ -808,7 +864,7 @@ impl Fetch {
         self.last_origin_header = origin_value;
         let mut request = http::Request::new(());
         *request.method_mut() = self.method.clone();
-        *request.uri_mut() = crate::request::request_target(self.current_url());
+        *request.uri_mut() = self.target.clone();
         *request.headers_mut() = headers;
         // HTTP-network-or-cache fetch step 8.3: includeCredentials.
         let credentials = match self.credentials {
@@ -837,7 +893,7 @@ impl Fetch {
             parts.status,
             &parts.headers,
             &preflight::PreflightFor {
-                origin: pending.origin.as_bytes(),
+                origin: self.origin_or_null(pending.null_origin).as_bytes(),
                 method: self.method.as_str().as_bytes(),
                 header_names: &header_names,
                 unsafe_names: &pending.reasons.unsafe_headers,
@@ -857,7 +913,7 @@ impl Fetch {
             let include = self.credentials == CredentialsMode::Include;
             let key = CacheKey {
                 partition: &self.partition,
-                origin: pending.origin.as_bytes(),
+                origin: self.origin_or_null(pending.null_origin).as_bytes(),
                 url: self.current_url().as_str(),
             };
             // A `*` entry is only an approval without credentials (steps 7.5 and 7.7); storing
@@ -904,7 +960,7 @@ impl Fetch {
         let status = parts.status.as_u16();
         // HTTP fetch step 4.4: the CORS check, on every response of a CORS request (redirects too).
         if self.tainting == ResponseTainting::Cors {
-            let origin = self.serialized_origin();
+            let origin = self.request_origin();
             let stage = if redirect::is_redirect_status(status) {
                 Stage::Redirect
             } else {
@@ -985,9 +1041,10 @@ impl Fetch {
         // Step 5 ("failure") also covers a URL that parses but cannot be sent: engines' URL
         // parsers fail beyond a length (Chromium 2 MiB, Firefox 1 MiB); here the limit is what a
         // request target (`http::Uri`) can hold.
-        if let Err(reason) = crate::request::try_request_target(&location) {
-            return Err(NetworkError::RedirectUrlNotSendable { reason });
-        }
+        let target = match crate::request::try_request_target(&location) {
+            Ok(target) => target,
+            Err(reason) => return Err(NetworkError::RedirectUrlNotSendable { reason }),
+        };
         // Steps 7–8: the redirect limit.
         if self.redirect_count >= REDIRECT_LIMIT {
             return Err(NetworkError::RedirectLimit);
@@ -1010,7 +1067,8 @@ impl Fetch {
         if status != 303 && self.body && self.body_is_stream {
             return Err(NetworkError::RedirectBodyNotReplayable { status });
         }
-        let cross_origin = !Origin::of_url(&current).same_origin(&location_origin);
+        let current_origin = Origin::of_url(&current);
+        let cross_origin = !current_origin.same_origin(&location_origin);
         // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body (and, under the
         // policy, a cross-origin DELETE on any redirect: WebKit).
         let method_rewritten = redirect::rewrites_to_get(status, &self.method)
@@ -1054,7 +1112,7 @@ impl Fetch {
             && self.credentials == CredentialsMode::SameOrigin
         {
             if self.credentials_dropped {
-                let origin = self.serialized_origin();
+                let origin = self.request_origin();
                 self.fail_before_request = check::cors_check_at(
                     Stage::Redirect,
                     headers,
@@ -1068,8 +1126,13 @@ impl Fetch {
                 self.credentials_dropped = true;
             }
         }
-        // Step 18: append the location to the URL list.
+        // Step 18: append the location to the URL list (and fold its step of the redirect-taint
+        // in, Fetch §concept-request-tainted-origin step 4).
+        let step =
+            crate::origin::redirect_taint_step(&self.origin, &current_origin, &location_origin);
+        self.taint = self.taint.max(step);
         self.url_list.push(location);
+        self.target = target;
         // Step 19: set request's referrer policy on redirect.
         if let Some(policy) = redirect::referrer_policy_from_header(headers) {
             self.referrer_policy = policy;
@@ -1087,10 +1150,16 @@ impl Fetch {
             .filter(|n| rule(n.as_str().as_bytes()))
             .cloned()
             .collect();
+        if names.is_empty() {
+            return false;
+        }
+        // The script's list, before the first removal (`Policy::headers_after_redirect`).
+        self.original_headers
+            .get_or_insert_with(|| self.headers.clone());
         for name in &names {
             self.headers.remove(name);
         }
-        !names.is_empty()
+        true
     }
 
     /// Main fetch steps 14–15 and the filtered response types (§concept-filtered-response).

@@ -28,6 +28,35 @@ pub enum Guard {
     None,
 }
 
+impl Guard {
+    /// Fetch §headers-validate with this guard, for a (name, value) whose value is already
+    /// normalized: `Err` throws, `Ok(false)` ignores the operation, `Ok(true)` lets it proceed.
+    ///
+    /// ```
+    /// use corsgate::guard::{Guard, HeadersError};
+    /// assert_eq!(Guard::Request.validate(b"cookie", b"a=b"), Ok(false));
+    /// assert_eq!(Guard::Request.validate(b"x-a", b"1"), Ok(true));
+    /// assert_eq!(Guard::Request.validate(b"x a", b"1"), Err(HeadersError::InvalidName));
+    /// ```
+    pub fn validate(self, name: &[u8], value: &[u8]) -> Result<bool, HeadersError> {
+        // 1. name not a header name or value not a header value: throw a TypeError.
+        if !is_token(name) {
+            return Err(HeadersError::InvalidName);
+        }
+        check_header_value(value).map_err(HeadersError::InvalidValue)?;
+        match self {
+            // 2. immutable: throw a TypeError.
+            Guard::Immutable => Err(HeadersError::Immutable),
+            // 3. request and a forbidden request-header: return false.
+            Guard::Request if is_forbidden_request_header(name, value) => Ok(false),
+            // 4. response and a forbidden response-header name: return false.
+            Guard::Response if is_forbidden_response_header_name(name) => Ok(false),
+            // 5. Return true.
+            _ => Ok(true),
+        }
+    }
+}
+
 /// Fetch §headers-validate steps 1-2 and §dom-headers-get step 1: why a `Headers` operation
 /// throws a `TypeError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -132,23 +161,9 @@ impl GuardedHeaders {
             .retain(|(n, _)| !is_privileged_no_cors_request_header_name(n));
     }
 
-    /// Fetch §headers-validate: `Err` throws, `Ok(false)` ignores the operation.
+    /// Fetch §headers-validate under this list's guard.
     fn validate(&self, name: &[u8], value: &[u8]) -> Result<bool, HeadersError> {
-        // 1. name not a header name or value not a header value: throw a TypeError.
-        if !is_token(name) {
-            return Err(HeadersError::InvalidName);
-        }
-        check_header_value(value).map_err(HeadersError::InvalidValue)?;
-        match self.guard {
-            // 2. immutable: throw a TypeError.
-            Guard::Immutable => Err(HeadersError::Immutable),
-            // 3. request and a forbidden request-header: return false.
-            Guard::Request if is_forbidden_request_header(name, value) => Ok(false),
-            // 4. response and a forbidden response-header name: return false.
-            Guard::Response if is_forbidden_response_header_name(name) => Ok(false),
-            // 5. Return true.
-            _ => Ok(true),
-        }
+        self.guard.validate(name, value)
     }
 
     /// Fetch §concept-headers-append (`headers.append(name, value)`): `Ok(true)` when the header

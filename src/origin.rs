@@ -13,7 +13,7 @@
 //! assert!(origin.same_origin(&Origin::parse_header(b"https://example.com").unwrap()));
 //! ```
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -229,11 +229,15 @@ impl Origin {
         // 3. Append "://" to result.
         result.push_str("://");
         // 4. Append origin's host, serialized, to result (IPv6 in brackets).
-        result.push_str(&t.host.to_string());
+        match &t.host {
+            Host::Domain(domain) => result.push_str(domain),
+            ip => {
+                let _ = write!(result, "{ip}");
+            }
+        }
         // 5. If origin's port is non-null, append ":" and origin's port, serialized.
         if let Some(port) = t.port {
-            result.push(':');
-            result.push_str(&port.to_string());
+            let _ = write!(result, ":{port}");
         }
         // 6. Return result.
         result
@@ -541,8 +545,9 @@ impl fmt::Display for ReferrerPolicy {
     }
 }
 
-/// Fetch §concept-request-tainted-origin: a request's redirect-taint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Fetch §concept-request-tainted-origin: a request's redirect-taint, ordered from
+/// `same-origin` to `cross-site` (a URL list's taint is the greatest of its steps').
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum RedirectTaint {
     /// `same-origin`: no redirect left the request's origin (or its URLs' origin chain).
     #[default]
@@ -573,23 +578,48 @@ pub fn redirect_taint(origin: &Origin, url_list: &[Url]) -> RedirectTaint {
     for url in url_list {
         let url_origin = Origin::of_url(url);
         // 4.1. If lastURL is null, set lastURL to url and continue.
-        let Some(last_origin) = last.replace(url_origin.clone()) else {
-            continue;
-        };
-        // 4.2. If url's origin is not same site with lastURL's origin and request's origin is
-        //      not same site with lastURL's origin, return "cross-site".
-        if !url_origin.same_site(&last_origin) && !origin.same_site(&last_origin) {
-            return RedirectTaint::CrossSite;
+        // 4.2–4.3. Otherwise the step's taint; "cross-site" returns at once.
+        if let Some(last_origin) = &last {
+            taint = taint.max(redirect_taint_step(origin, last_origin, &url_origin));
+            if taint == RedirectTaint::CrossSite {
+                return taint;
+            }
         }
-        // 4.3. If url's origin is not same origin with lastURL's origin and request's origin is
-        //      not same origin with lastURL's origin, set taint to "same-site".
-        if !url_origin.same_origin(&last_origin) && !origin.same_origin(&last_origin) {
-            taint = RedirectTaint::SameSite;
-        }
-        // 4.4. Set lastURL to url (done by `replace` above).
+        // 4.4. Set lastURL to url.
+        last = Some(url_origin);
     }
     // 5. Return taint.
     taint
+}
+
+/// Fetch §concept-request-tainted-origin steps 4.2–4.3 for one URL of a request's URL list after
+/// the first: what `url_origin` (that URL's origin), following `last_origin` (the previous URL's),
+/// makes the taint at least, for a request whose origin is `origin`. The fetch machine folds each
+/// redirect in with this as the URL list grows; [`redirect_taint`] is the whole list at once.
+///
+/// ```
+/// use corsgate::origin::{redirect_taint_step, Origin, RedirectTaint};
+/// let o = |s: &str| Origin::parse_header(s.as_bytes()).unwrap();
+/// let page = o("https://a.example");
+/// assert_eq!(redirect_taint_step(&page, &page, &o("https://b.example")), RedirectTaint::SameOrigin);
+/// assert_eq!(redirect_taint_step(&page, &o("https://b.example"), &o("https://c.example")), RedirectTaint::CrossSite);
+/// ```
+pub fn redirect_taint_step(
+    origin: &Origin,
+    last_origin: &Origin,
+    url_origin: &Origin,
+) -> RedirectTaint {
+    // 4.2. If url's origin is not same site with lastURL's origin and request's origin is not
+    //      same site with lastURL's origin, return "cross-site".
+    if !url_origin.same_site(last_origin) && !origin.same_site(last_origin) {
+        return RedirectTaint::CrossSite;
+    }
+    // 4.3. If url's origin is not same origin with lastURL's origin and request's origin is not
+    //      same origin with lastURL's origin, set taint to "same-site".
+    if !url_origin.same_origin(last_origin) && !origin.same_origin(last_origin) {
+        return RedirectTaint::SameSite;
+    }
+    RedirectTaint::SameOrigin
 }
 
 /// Fetch §append-a-request-origin-header: the `Origin` header value a request carries, or

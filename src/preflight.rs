@@ -56,11 +56,26 @@ pub fn build_preflight_request(
     method: &Method,
     unsafe_names: &[String],
 ) -> Result<Request<()>, PreflightBuildError> {
+    preflight_request_to(
+        crate::request::request_target(url),
+        origin,
+        method,
+        unsafe_names,
+    )
+}
+
+/// [`build_preflight_request`] for the request target of the request's URL
+/// ([`crate::request::request_target`]), already made.
+pub(crate) fn preflight_request_to(
+    target: http::Uri,
+    origin: &str,
+    method: &Method,
+    unsafe_names: &[String],
+) -> Result<Request<()>, PreflightBuildError> {
     // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
-    let uri = crate::request::request_target(url);
     let mut req = Request::new(());
     *req.method_mut() = Method::OPTIONS;
-    *req.uri_mut() = uri;
+    *req.uri_mut() = target;
     let h = req.headers_mut();
     // Step 2: (`Accept`, `*/*`).
     h.append(ACCEPT, HeaderValue::from_static("*/*"));
@@ -77,7 +92,8 @@ pub fn build_preflight_request(
         {
             return Err(PreflightBuildError::HeaderName(bad.clone()));
         }
-        let value = HeaderValue::from_str(&unsafe_names.join(","))
+        // (The joined names move into the value: no copy.)
+        let value = HeaderValue::try_from(unsafe_names.join(","))
             .map_err(|_| PreflightBuildError::HeaderName(unsafe_names.join(",")))?;
         h.append(ACCESS_CONTROL_REQUEST_HEADERS, value);
     }

@@ -289,15 +289,26 @@ pub enum TargetError {
 /// assert_eq!(try_request_target(&quote), Err(TargetError::Host("a\"b.example".into())));
 /// ```
 pub fn try_request_target(url: &url::Url) -> Result<http::Uri, TargetError> {
-    let mut url = url.clone();
-    url.set_fragment(None);
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    if let Ok(uri) = url.as_str().parse() {
+    // The serialization without fragment and credentials: up to the end of the query when there
+    // are no credentials (the common case: no copy of the URL), else a copy without them. (A
+    // URL with an opaque path takes the copy too: removing its fragment may strip spaces.)
+    let without_credentials;
+    let target = if url.username().is_empty() && url.password().is_none() && !url.cannot_be_a_base()
+    {
+        &url[..url::Position::AfterQuery]
+    } else {
+        let mut copy = url.clone();
+        copy.set_fragment(None);
+        let _ = copy.set_username("");
+        let _ = copy.set_password(None);
+        without_credentials = copy;
+        without_credentials.as_str()
+    };
+    if let Ok(uri) = target.parse() {
         return Ok(uri);
     }
-    let mut escaped = String::with_capacity(url.as_str().len() + 16);
-    for b in url.as_str().bytes() {
+    let mut escaped = String::with_capacity(target.len() + 16);
+    for b in target.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
             escaped.push(char::from(b));
         } else {

@@ -174,6 +174,45 @@ fn guards_drop_headers_and_say_why() {
     assert_eq!(out.request.headers()["accept"], "text/html");
 }
 
+/// Fetch §concept-headers-append step 1 under the `request` guard: a value is normalized before it
+/// is stored, and kept headers stay in script's order, whether or not the guard drops another
+/// header (here a name the engine forbids, `Policy::extra_forbidden_request_headers`).
+#[test]
+fn request_guard_normalizes_values_and_keeps_order() {
+    let mut ua = UserAgent::new(Policy::chromium());
+    let extras = [None, Some(("user-agent", "bot"))];
+    for (value, extra) in ["1", " 1\t"]
+        .into_iter()
+        .flat_map(|v| extras.map(|e| (v, e)))
+    {
+        let r = with_header(req(&format!("{PAGE}/x")), "x-b", value);
+        let r = with_header(r, "accept", "text/html");
+        let r = match extra {
+            Some((n, v)) => with_header(r, n, v),
+            None => r,
+        };
+        let r = with_header(r, "x-b", "2");
+        let mut fetch = ua.start(Instant::now(), r).unwrap();
+        let dropped: Vec<_> = (fetch.dropped_headers().iter())
+            .map(|d| (d.name.as_str(), d.value.to_str().unwrap(), d.reason))
+            .collect();
+        let forbidden = extra.map(|(n, v)| (n, v, DropReason::Forbidden));
+        assert_eq!(dropped, Vec::from_iter(forbidden));
+        let kept: Vec<_> = (fetch.headers().iter())
+            .map(|(n, v)| (n.as_str(), v.as_bytes()))
+            .collect();
+        let want = [("x-b", &b"1"[..]), ("x-b", b"2"), ("accept", b"text/html")];
+        assert_eq!(kept, want);
+        // Same origin: the request itself goes out, with the kept list.
+        let out = send(&mut fetch);
+        assert_eq!(out.kind, RequestKind::Actual);
+        let sent: Vec<_> = (out.request.headers().iter())
+            .map(|(n, v)| (n.as_str(), v.as_bytes()))
+            .collect();
+        assert_eq!(sent, want);
+    }
+}
+
 // ----- main fetch ------------------------------------------------------------------------------
 
 /// Main fetch step 12: `same-origin` mode to another origin is a network error, nothing sent.
