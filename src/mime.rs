@@ -1,9 +1,10 @@
 //! MIME types: MIME Sniffing §parsing-a-mime-type and §serializing-a-mime-type
 //! (<https://mimesniff.spec.whatwg.org/#parsing-a-mime-type>).
 //!
-//! The parser works on code points, as the standard does. [`Mime::parse`] is "parse a MIME type
-//! from bytes" (isomorphic decoding: byte `0xNN` is code point `U+00NN`); [`Mime::parse_str`] is
-//! "parse a MIME type" on a string. Type, subtype and parameter names are ASCII; parameter values
+//! The parser works on code points, as the standard does, given as bytes or as `char`s.
+//! [`Mime::parse`] is "parse a MIME type from bytes" (isomorphic decoding: byte `0xNN` is code
+//! point `U+00NN`, read in place); [`Mime::parse_str`] is "parse a MIME type" on a string;
+//! [`parse_essence`] stops after the subtype and allocates nothing. Type, subtype and parameter names are ASCII; parameter values
 //! are limited to HTTP quoted-string token code points (at most U+00FF), so every parsed MIME type
 //! serializes back to bytes with [`Mime::to_bytes`].
 
@@ -41,6 +42,11 @@ pub enum MimeError {
     SubtypeNotToken(char),
 }
 
+/// A code point of the parser's input: a byte (isomorphic decoding) or a `char`.
+trait CodePoint: Copy + Into<char> {}
+impl CodePoint for u8 {}
+impl CodePoint for char {}
+
 /// MIME Sniffing §terminology: an HTTP token code point (the RFC 9110 `tchar` set).
 fn is_token_cp(c: char) -> bool {
     u8::try_from(c).is_ok_and(|b| b.is_ascii() && is_tchar(b))
@@ -58,45 +64,63 @@ fn is_http_ws_cp(c: char) -> bool {
 }
 
 /// Removes trailing HTTP whitespace.
-fn trim_end_ws(s: &[char]) -> &[char] {
+fn trim_end_ws<C: CodePoint>(s: &[C]) -> &[C] {
     let end = s
         .iter()
-        .rposition(|&c| !is_http_ws_cp(c))
+        .rposition(|&c| !is_http_ws_cp(c.into()))
         .map_or(0, |i| i + 1);
     s.get(..end).unwrap_or_default()
 }
 
 /// Collects a sequence of code points while `pred` holds, from `input` at `*pos`.
-fn collect<'a>(input: &'a [char], pos: &mut usize, pred: impl Fn(char) -> bool) -> &'a [char] {
+fn collect<'a, C: CodePoint>(
+    input: &'a [C],
+    pos: &mut usize,
+    pred: impl Fn(char) -> bool,
+) -> &'a [C] {
     let start = *pos;
-    while input.get(*pos).is_some_and(|&c| pred(c)) {
+    while input.get(*pos).is_some_and(|&c| pred(c.into())) {
         *pos += 1;
     }
     input.get(start..*pos).unwrap_or_default()
 }
 
+/// The code points as a string.
+fn string<C: CodePoint>(s: &[C]) -> String {
+    s.iter().map(|&c| c.into()).collect()
+}
+
+/// The code points as a string, ASCII-lowercased.
+fn lowercase<C: CodePoint>(s: &[C]) -> String {
+    s.iter().map(|&c| c.into().to_ascii_lowercase()).collect()
+}
+
 /// Fetch §collect-an-http-quoted-string with extract-value true: `*pos` is at the opening `"`.
-fn collect_quoted_value(input: &[char], pos: &mut usize) -> String {
+fn collect_quoted_value<C: CodePoint>(input: &[C], pos: &mut usize) -> String {
     let mut value = String::new();
     // 3-4. Skip the opening quote.
     *pos += 1;
     loop {
         // 5.1. Append code points that are not `"` or `\`.
-        value.extend(collect(input, pos, |c| c != '"' && c != '\\'));
+        value.extend(
+            collect(input, pos, |c| c != '"' && c != '\\')
+                .iter()
+                .map(|&c| c.into()),
+        );
         // 5.2. Past the end: break.
         let Some(&quote_or_backslash) = input.get(*pos) else {
             break;
         };
         // 5.3-5.4.
         *pos += 1;
-        if quote_or_backslash == '\\' {
+        if quote_or_backslash.into() == '\\' {
             // 5.5.1. A trailing backslash is kept.
             let Some(&escaped) = input.get(*pos) else {
                 value.push('\\');
                 break;
             };
             // 5.5.2-5.5.3.
-            value.push(escaped);
+            value.push(escaped.into());
             *pos += 1;
         } else {
             // 5.6. The closing quote.
@@ -107,14 +131,77 @@ fn collect_quoted_value(input: &[char], pos: &mut usize) -> String {
     value
 }
 
-fn check_token(s: &[char], empty: MimeError, bad: fn(char) -> MimeError) -> Result<(), MimeError> {
+fn check_token<C: CodePoint>(
+    s: &[C],
+    empty: MimeError,
+    bad: fn(char) -> MimeError,
+) -> Result<(), MimeError> {
     if s.is_empty() {
         return Err(empty);
     }
-    match s.iter().find(|&&c| !is_token_cp(c)) {
-        Some(&c) => Err(bad(c)),
+    match s.iter().map(|&c| c.into()).find(|&c| !is_token_cp(c)) {
+        Some(c) => Err(bad(c)),
         None => Ok(()),
     }
+}
+
+/// What MIME Sniffing §parsing-a-mime-type steps 1–9 find.
+struct TypeSubtype<'a, C> {
+    /// The input without surrounding HTTP whitespace.
+    input: &'a [C],
+    /// The type as it appears in `input`.
+    type_: &'a [C],
+    /// The subtype as it appears in `input`.
+    subtype: &'a [C],
+    /// The position in `input` after the subtype.
+    end: usize,
+}
+
+/// MIME Sniffing §parsing-a-mime-type steps 1–9.
+fn parse_type_subtype<C: CodePoint>(input: &[C]) -> Result<TypeSubtype<'_, C>, MimeError> {
+    // 1. Remove leading and trailing HTTP whitespace from input.
+    let start = input
+        .iter()
+        .position(|&c| !is_http_ws_cp(c.into()))
+        .unwrap_or(input.len());
+    let input = trim_end_ws(input.get(start..).unwrap_or_default());
+    // 2. position at the start of input.
+    let mut pos = 0;
+    // 3. type: code points that are not "/".
+    let type_ = collect(input, &mut pos, |c| c != '/');
+    // 4. Empty or not solely HTTP token code points: failure.
+    check_token(type_, MimeError::EmptyType, MimeError::TypeNotToken)?;
+    // 5. Past the end: failure.
+    if pos >= input.len() {
+        return Err(MimeError::MissingSlash);
+    }
+    // 6. Skip "/".
+    pos += 1;
+    // 7. subtype: code points that are not ";".
+    let subtype = collect(input, &mut pos, |c| c != ';');
+    // 8. Remove trailing HTTP whitespace from subtype.
+    let subtype = trim_end_ws(subtype);
+    // 9. Empty or not solely HTTP token code points: failure.
+    check_token(subtype, MimeError::EmptySubtype, MimeError::SubtypeNotToken)?;
+    Ok(TypeSubtype {
+        input,
+        type_,
+        subtype,
+        end: pos,
+    })
+}
+
+/// MIME Sniffing §parse-a-mime-type-from-bytes up to the essence: the type and subtype as they
+/// appear in `bytes` (compare them ASCII-case-insensitively), without allocating. Parameters never
+/// make parsing fail, so this fails exactly when [`Mime::parse`] does, with the same error.
+///
+/// ```
+/// use corsgate::mime::{parse_essence, MimeError};
+/// assert_eq!(parse_essence(b" Text/Plain ; charset=x").unwrap(), (&b"Text"[..], &b"Plain"[..]));
+/// assert_eq!(parse_essence(b"text"), Err(MimeError::MissingSlash));
+/// ```
+pub fn parse_essence(bytes: &[u8]) -> Result<(&[u8], &[u8]), MimeError> {
+    parse_type_subtype(bytes).map(|found| (found.type_, found.subtype))
 }
 
 impl Mime {
@@ -129,8 +216,7 @@ impl Mime {
     /// assert_eq!(Mime::parse(b"text"), Err(MimeError::MissingSlash));
     /// ```
     pub fn parse(bytes: &[u8]) -> Result<Mime, MimeError> {
-        let input: Vec<char> = bytes.iter().map(|&b| char::from(b)).collect();
-        Self::parse_chars(&input)
+        Self::parse_code_points(bytes)
     }
 
     /// MIME Sniffing §parse-a-mime-type on a string (code points above U+00FF can only appear in
@@ -143,38 +229,17 @@ impl Mime {
     /// ```
     pub fn parse_str(input: &str) -> Result<Mime, MimeError> {
         let input: Vec<char> = input.chars().collect();
-        Self::parse_chars(&input)
+        Self::parse_code_points(&input)
     }
 
-    fn parse_chars(input: &[char]) -> Result<Mime, MimeError> {
-        // 1. Remove leading and trailing HTTP whitespace from input.
-        let start = input
-            .iter()
-            .position(|&c| !is_http_ws_cp(c))
-            .unwrap_or(input.len());
-        let input = trim_end_ws(input.get(start..).unwrap_or_default());
-        // 2. position at the start of input.
-        let mut pos = 0;
-        // 3. type: code points that are not "/".
-        let type_ = collect(input, &mut pos, |c| c != '/');
-        // 4. Empty or not solely HTTP token code points: failure.
-        check_token(type_, MimeError::EmptyType, MimeError::TypeNotToken)?;
-        // 5. Past the end: failure.
-        if pos >= input.len() {
-            return Err(MimeError::MissingSlash);
-        }
-        // 6. Skip "/".
-        pos += 1;
-        // 7. subtype: code points that are not ";".
-        let subtype = collect(input, &mut pos, |c| c != ';');
-        // 8. Remove trailing HTTP whitespace from subtype.
-        let subtype = trim_end_ws(subtype);
-        // 9. Empty or not solely HTTP token code points: failure.
-        check_token(subtype, MimeError::EmptySubtype, MimeError::SubtypeNotToken)?;
+    fn parse_code_points<C: CodePoint>(input: &[C]) -> Result<Mime, MimeError> {
+        // 1–9. The type and subtype.
+        let found = parse_type_subtype(input)?;
+        let (input, mut pos) = (found.input, found.end);
         // 10. type and subtype in ASCII lowercase.
         let mut mime = Mime {
-            type_: type_.iter().map(|c| c.to_ascii_lowercase()).collect(),
-            subtype: subtype.iter().map(|c| c.to_ascii_lowercase()).collect(),
+            type_: lowercase(found.type_),
+            subtype: lowercase(found.subtype),
             parameters: Vec::new(),
         };
         // 11. While position is not past the end of input:
@@ -186,10 +251,10 @@ impl Mime {
             // 11.3. parameterName: code points that are not ";" or "=".
             let name = collect(input, &mut pos, |c| c != ';' && c != '=');
             // 11.4. parameterName in ASCII lowercase.
-            let name: String = name.iter().map(|c| c.to_ascii_lowercase()).collect();
+            let name = lowercase(name);
             // 11.5. Not past the end: on ";" continue, else skip "=".
             if let Some(&c) = input.get(pos) {
-                if c == ';' {
+                if c.into() == ';' {
                     continue;
                 }
                 pos += 1;
@@ -197,7 +262,7 @@ impl Mime {
             // 11.6. Past the end: break.
             let Some(&first) = input.get(pos) else { break };
             // 11.7-11.9. parameterValue.
-            let value = if first == '"' {
+            let value = if first.into() == '"' {
                 // 11.8.1. Collect an HTTP quoted string, extract-value true.
                 let value = collect_quoted_value(input, &mut pos);
                 // 11.8.2. Skip to the next ";".
@@ -212,7 +277,7 @@ impl Mime {
                 if value.is_empty() {
                     continue;
                 }
-                value.iter().collect()
+                string(value)
             };
             // 11.10. Set the parameter if the name is a non-empty token, the value only holds
             // HTTP quoted-string token code points and the name is not set yet.

@@ -5,7 +5,7 @@
 //! Everything takes names and values as bytes (a header value may hold bytes such as 0x01 that
 //! `http::HeaderValue` refuses) and compares names byte-case-insensitively.
 
-use crate::mime::{Mime, MimeError};
+use crate::mime::{parse_essence, MimeError};
 use crate::range::{parse_single_range, RangeError};
 
 /// Fetch §cors-safelisted-request-header: why a header is not a CORS-safelisted request-header.
@@ -189,6 +189,18 @@ pub fn check_cors_safelisted_request_header_with(
     value: &[u8],
     rules: SafelistRules,
 ) -> Result<(), NotSafelisted> {
+    check(name, value, rules, true)
+}
+
+/// [`check_cors_safelisted_request_header_with`]; `spell_essence` false leaves the essence of a
+/// [`NotSafelisted::ContentTypeEssence`] empty, for callers that only need the verdict (no
+/// allocation).
+fn check(
+    name: &[u8],
+    value: &[u8],
+    rules: SafelistRules,
+    spell_essence: bool,
+) -> Result<(), NotSafelisted> {
     // 1. If value's length is greater than 128, return false.
     if value.len() > 128 {
         return Err(NotSafelisted::ValueTooLong {
@@ -230,17 +242,27 @@ pub fn check_cors_safelisted_request_header_with(
                 return Err(NotSafelisted::ContentTypeComma);
             }
             // 2-3. Parse the isomorphic decoding of value as a MIME type; failure: return false.
-            let mime = Mime::parse(value).map_err(NotSafelisted::ContentTypeNotMime)?;
-            // 4. The essence must be one of the three CORS-safelisted ones.
-            if !matches!(
-                (mime.type_(), mime.subtype()),
-                ("application", "x-www-form-urlencoded")
-                    | ("multipart", "form-data")
-                    | ("text", "plain")
-            ) {
-                return Err(NotSafelisted::ContentTypeEssence {
-                    essence: mime.essence(),
-                });
+            // (Only its essence matters: parameters never make parsing fail.)
+            let (type_, subtype) =
+                parse_essence(value).map_err(NotSafelisted::ContentTypeNotMime)?;
+            // 4. The essence must be one of the three CORS-safelisted ones (the parser
+            // ASCII-lowercases type and subtype).
+            let is = |t: &[u8], s: &[u8]| {
+                type_.eq_ignore_ascii_case(t) && subtype.eq_ignore_ascii_case(s)
+            };
+            if !(is(b"application", b"x-www-form-urlencoded")
+                || is(b"multipart", b"form-data")
+                || is(b"text", b"plain"))
+            {
+                let mut essence = String::new();
+                if spell_essence {
+                    // Type and subtype are HTTP tokens: ASCII.
+                    let lower = |b: &u8| char::from(b.to_ascii_lowercase());
+                    essence.extend(type_.iter().map(lower));
+                    essence.push('/');
+                    essence.extend(subtype.iter().map(lower));
+                }
+                return Err(NotSafelisted::ContentTypeEssence { essence });
             }
         }
         b"range" => {
@@ -354,7 +376,7 @@ fn signed(s: &[u8]) -> Result<i64, RangeError> {
 /// assert!(!safe(b"accept-language", b"en@x"));
 /// ```
 pub fn is_cors_safelisted_request_header(name: &[u8], value: &[u8]) -> bool {
-    check_cors_safelisted_request_header(name, value).is_ok()
+    check(name, value, SafelistRules::SPEC, false).is_ok()
 }
 
 /// Fetch §cors-unsafe-request-header-names: the names of the headers that are not
@@ -416,7 +438,7 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
     for (name, value) in headers {
-        if check_cors_safelisted_request_header_with(name, value, rules).is_ok() {
+        if check(name, value, rules, false).is_ok() {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
             potentially_unsafe.push(name);
             safelist_value_size = safelist_value_size.saturating_add(value.len());
@@ -429,16 +451,15 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     if total_rule && safelist_value_size > 1024 {
         unsafe_names.extend(potentially_unsafe);
     }
-    // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set).
-    let mut sorted: Vec<Vec<u8>> = unsafe_names
-        .into_iter()
-        .map(<[u8]>::to_ascii_lowercase)
-        .collect();
-    sorted.sort();
-    sorted
+    // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set): sorted
+    // by their lowercase bytes in place, then each lowercased into its string.
+    unsafe_names.sort_unstable_by(|a, b| {
+        (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
+    });
+    unsafe_names
         .into_iter()
         .map(|n| {
-            String::from_utf8(n)
+            String::from_utf8(n.to_ascii_lowercase())
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         })
         .collect()

@@ -2,8 +2,8 @@
 //! returns is well formed. `tests/rules_no_panic.rs` covers the method, range, MIME, forbidden,
 //! safelist and `request-no-cors` guard parsers and `tests/origin_props.rs` the `Origin` header
 //! parser; this file covers the rest: header values and lists, `Access-Control-Max-Age`, the
-//! CORS check, exposure, preflight validation, `Location`, URL origins, the other guards and the
-//! keyword parsers.
+//! CORS check, exposure, preflight validation, `Location`, URL origins, the other guards, the
+//! keyword parsers, and the MIME essence shortcut against the full MIME parser.
 
 use std::str::FromStr;
 
@@ -14,6 +14,7 @@ use corsgate::guard::{Guard, GuardedHeaders};
 use corsgate::header::{
     check_header_value, extract_list, is_token, normalize, parse_token_list, split_list,
 };
+use corsgate::mime::{parse_essence, Mime};
 use corsgate::origin::{Origin, ReferrerPolicy};
 use corsgate::policy::{MaxAgeSyntax, Policy};
 use corsgate::preflight::{parse_max_age_with, validate_preflight_response, MaxAge, PreflightFor};
@@ -247,6 +248,22 @@ proptest! {
                 let _ = h.delete(n);
             }
             prop_assert!(h.iter().all(|(n, _)| is_token(n)));
+        }
+    }
+
+    /// `parse_essence` (what the safelist reads of a `Content-Type`) fails exactly when the full
+    /// parser does, with its error, and otherwise gives its type and subtype up to ASCII case.
+    #[test]
+    fn mime_essence_agrees_with_the_parser(
+        value in prop_oneof![bytes(40), "[a-zA-Z/;= \t\"\\\\,+.-]{0,40}".prop_map(String::into_bytes)]
+    ) {
+        match (parse_essence(&value), Mime::parse(&value)) {
+            (Ok((t, s)), Ok(mime)) => {
+                prop_assert_eq!(t.to_ascii_lowercase(), mime.type_().as_bytes());
+                prop_assert_eq!(s.to_ascii_lowercase(), mime.subtype().as_bytes());
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert!(false, "essence {:?}, parser {:?}", a, b),
         }
     }
 }
