@@ -159,29 +159,32 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
 /// assert_eq!(unsafe_header_names(&h, &Policy::firefox()), ["x-a", "x-a"]);
 /// ```
 pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
-    let mut names = match policy.header_judging {
-        HeaderJudging::PerEntry => safelist::cors_unsafe_request_header_entries_with(
+    // Each entry on its own; also the combined judging when no name has several lines (each
+    // value is then its name's combined value).
+    let per_entry =
+        policy.header_judging == HeaderJudging::PerEntry || headers.len() == headers.keys_len();
+    let mut names = if per_entry {
+        safelist::cors_unsafe_request_header_entries_with(
             headers
                 .iter()
                 .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
             policy.unsafe_total_rule,
             policy.safelist,
-        ),
-        HeaderJudging::Combined => {
-            // Borrowed unless a name has several lines (then combined with `, `).
-            let combined: Vec<(&[u8], std::borrow::Cow<'_, [u8]>)> = headers
-                .keys()
-                .map(|n| {
-                    let value = crate::header::get_ref(headers, n).unwrap_or_default();
-                    (n.as_str().as_bytes(), value)
-                })
-                .collect();
-            safelist::cors_unsafe_request_header_entries_with(
-                combined.iter().map(|(n, v)| (*n, &v[..])),
-                policy.unsafe_total_rule,
-                policy.safelist,
-            )
-        }
+        )
+    } else {
+        // Borrowed unless a name has several lines (then combined with `, `).
+        let combined: Vec<(&[u8], std::borrow::Cow<'_, [u8]>)> = headers
+            .keys()
+            .map(|n| {
+                let value = crate::header::get_ref(headers, n).unwrap_or_default();
+                (n.as_str().as_bytes(), value)
+            })
+            .collect();
+        safelist::cors_unsafe_request_header_entries_with(
+            combined.iter().map(|(n, v)| (*n, &v[..])),
+            policy.unsafe_total_rule,
+            policy.safelist,
+        )
     };
     if !policy.acrh_lists_duplicates {
         names.dedup();

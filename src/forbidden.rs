@@ -17,48 +17,52 @@ use crate::method::is_forbidden_method;
 /// assert!(!forbidden(b"User-Agent", b"x"));
 /// ```
 pub fn is_forbidden_request_header(name: &[u8], value: &[u8]) -> bool {
-    const NAMES: [&[u8]; 21] = [
-        b"accept-charset",
-        b"accept-encoding",
-        b"access-control-request-headers",
-        b"access-control-request-method",
-        b"connection",
-        b"content-length",
-        b"cookie",
-        b"cookie2",
-        b"date",
-        b"dnt",
-        b"expect",
-        b"host",
-        b"keep-alive",
-        b"origin",
-        b"referer",
-        b"set-cookie",
-        b"te",
-        b"trailer",
-        b"transfer-encoding",
-        b"upgrade",
-        b"via",
-    ];
+    // Byte-lowercase name on the stack: its first 32 bytes, enough for every name and prefix
+    // below (`whole` is the lowercased name when it fits, else no fixed name matches).
+    let mut buf = [0u8; 32];
+    let head = &mut buf[..name.len().min(32)];
+    head.copy_from_slice(&name[..head.len()]);
+    head.make_ascii_lowercase();
+    let head = &*head;
+    let whole = (head.len() == name.len()).then_some(head);
     // 1. A byte-case-insensitive match for one of the fixed names: true.
-    if NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+    if matches!(
+        whole,
+        Some(
+            b"accept-charset"
+                | b"accept-encoding"
+                | b"access-control-request-headers"
+                | b"access-control-request-method"
+                | b"connection"
+                | b"content-length"
+                | b"cookie"
+                | b"cookie2"
+                | b"date"
+                | b"dnt"
+                | b"expect"
+                | b"host"
+                | b"keep-alive"
+                | b"origin"
+                | b"referer"
+                | b"set-cookie"
+                | b"te"
+                | b"trailer"
+                | b"transfer-encoding"
+                | b"upgrade"
+                | b"via"
+        )
+    ) {
         return true;
     }
     // 2. Byte-lowercased name starts with `proxy-` or `sec-`: true.
-    let starts_with = |prefix: &[u8]| {
-        name.get(..prefix.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-    };
-    if starts_with(b"proxy-") || starts_with(b"sec-") {
+    if head.starts_with(b"proxy-") || head.starts_with(b"sec-") {
         return true;
     }
     // 3. A method-override header: true if any of its values is a forbidden method.
-    let overrides: [&[u8]; 3] = [
-        b"x-http-method",
-        b"x-http-method-override",
-        b"x-method-override",
-    ];
-    if overrides.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+    if matches!(
+        whole,
+        Some(b"x-http-method" | b"x-http-method-override" | b"x-method-override")
+    ) {
         // 3.1. parsedValues: get, decode and split value.
         // 3.2. For each method: if its isomorphic encoding is a forbidden method, true.
         if split_list(value).into_iter().any(is_forbidden_method) {
@@ -94,4 +98,28 @@ pub fn is_request_body_header_name(name: &[u8]) -> bool {
     ]
     .iter()
     .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_match_the_prefixes_only() {
+        let long = |prefix: &[u8]| [prefix, &[b'a'; 40][..]].concat();
+        assert!(is_forbidden_request_header(&long(b"Sec-"), b""));
+        assert!(is_forbidden_request_header(&long(b"PROXY-"), b""));
+        assert!(!is_forbidden_request_header(
+            &long(b"access-control-request-headers"),
+            b""
+        ));
+        assert!(!is_forbidden_request_header(
+            &long(b"x-http-method-override"),
+            b"TRACE"
+        ));
+        assert!(is_forbidden_request_header(
+            b"X-HTTP-Method-Override",
+            b"x, Trace"
+        ));
+    }
 }

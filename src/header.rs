@@ -106,15 +106,16 @@ pub fn check_header_value(bytes: &[u8]) -> Result<(), HeaderValueError> {
     if bytes.last().is_some_and(|&b| is_http_tab_or_space(b)) {
         return Err(HeaderValueError::TrailingWhitespace);
     }
-    for &b in bytes {
-        match b {
-            0x00 => return Err(HeaderValueError::Nul),
-            0x0A => return Err(HeaderValueError::Lf),
-            0x0D => return Err(HeaderValueError::Cr),
-            _ => {}
-        }
+    // One pass without an early exit (it vectorizes); the first offending byte only on failure.
+    let bad = |b: &u8| matches!(b, 0x00 | 0x0A | 0x0D);
+    if !bytes.iter().fold(false, |found, b| found | bad(b)) {
+        return Ok(());
     }
-    Ok(())
+    Err(match bytes.iter().find(|b| bad(b)) {
+        Some(0x00) => HeaderValueError::Nul,
+        Some(0x0A) => HeaderValueError::Lf,
+        _ => HeaderValueError::Cr,
+    })
 }
 
 /// Fetch §concept-header-value-normalize: remove leading and trailing HTTP whitespace bytes.
