@@ -110,10 +110,9 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
             return Branch::BadPort(port);
         }
     }
-    let url_origin = Origin::of_url(hop.url);
     // Step 12, "current URL's origin is same origin with request's origin, and response
     // tainting is basic" (the data:, navigate and websocket cases are out of scope).
-    if hop.tainting == ResponseTainting::Basic && url_origin.same_origin(hop.origin) {
+    if hop.tainting == ResponseTainting::Basic && hop.origin.same_origin_with_url(hop.url) {
         return Branch::SameOrigin;
     }
     match hop.mode {

@@ -225,7 +225,9 @@ pub enum Event {
 /// A preflight to send or awaited: why, and the origin it carries.
 #[derive(Debug)]
 struct Pending {
-    reasons: PreflightReasons,
+    /// The index in `Fetch::events` of its hop's `Event::Classified`, which holds why
+    /// ([`Fetch::preflight_reasons`]).
+    classified: usize,
     /// Whether the preflight carries, and is checked against, `null` rather than the page's
     /// serialized origin (see [`Fetch::preflight_origin`]).
     null_origin: bool,
@@ -726,34 +728,54 @@ impl Fetch {
         }
         self.tainting = tainting;
         self.hop_preflight_branch = false;
+        let preflight = reasons.is_some();
+        // (The event keeps the reasons; a pending preflight reads them there.)
         self.events.push(Event::Classified {
             url: self.current_url().clone(),
             tainting,
-            preflight: reasons.clone(),
+            preflight: reasons,
         });
-        let Some(reasons) = reasons else {
+        if !preflight {
             self.request_ready(ua);
             return;
-        };
+        }
         // Main fetch step 12, the preflight branch: HTTP fetch with makeCORSPreflight.
         self.preflight_branch = true;
         self.hop_preflight_branch = true;
         self.preflight_required = true;
+        let pending = Pending {
+            classified: self.events.len() - 1,
+            null_origin: self.preflight_origin_is_null(&ua.policy),
+            cors_check: !(policy_skips_same_origin_check(&ua.policy)
+                && self.origin.same_origin_with_url(self.current_url())),
+        };
         // HTTP fetch step 4.1: is there a cache entry for the method and every unsafe name?
-        let hit = self.cache_allows(ua, now, &reasons);
+        let hit = self.cache_allows(ua, now, self.preflight_reasons(&pending));
         self.last_preflight_cache_hit = hit;
         if hit {
             let url = self.current_url().clone();
             self.events.push(Event::PreflightCacheHit { url });
             self.request_ready(ua);
         } else {
-            let cors_check = !(policy_skips_same_origin_check(&ua.policy)
-                && self.origin.same_origin(&Origin::of_url(self.current_url())));
-            self.state = State::PreflightReady(Pending {
-                null_origin: self.preflight_origin_is_null(&ua.policy),
-                reasons,
-                cors_check,
-            });
+            self.state = State::PreflightReady(pending);
+        }
+    }
+
+    /// Why a pending preflight is needed: the reasons its hop's `Event::Classified` holds.
+    fn preflight_reasons(&self, pending: &Pending) -> &PreflightReasons {
+        /// Not reached: `main_fetch` makes a pending preflight right after its event.
+        static NONE: PreflightReasons = PreflightReasons {
+            method_not_safelisted: false,
+            forced: false,
+            inherited: false,
+            unsafe_headers: Vec::new(),
+        };
+        match self.events.get(pending.classified) {
+            Some(Event::Classified {
+                preflight: Some(reasons),
+                ..
+            }) => reasons,
+            _ => &NONE,
         }
     }
 
@@ -834,7 +856,7 @@ impl Fetch {
             self.target.clone(),
             self.origin_or_null(pending.null_origin),
             &self.method,
-            &pending.reasons.unsafe_headers,
+            &self.preflight_reasons(pending).unsafe_headers,
         )
     }
 
@@ -896,7 +918,7 @@ impl Fetch {
                 origin: self.origin_or_null(pending.null_origin).as_bytes(),
                 method: self.method.as_str().as_bytes(),
                 header_names: &header_names,
-                unsafe_names: &pending.reasons.unsafe_headers,
+                unsafe_names: &self.preflight_reasons(pending).unsafe_headers,
                 credentials: self.credentials,
                 use_cors_preflight: self.use_cors_preflight,
                 cors_check: pending.cors_check,
@@ -1121,7 +1143,7 @@ impl Fetch {
                 )
                 .is_err();
             } else if !self.origin.same_origin(&location_origin)
-                && (self.url_list.iter()).all(|u| self.origin.same_origin(&Origin::of_url(u)))
+                && (self.url_list.iter()).all(|u| self.origin.same_origin_with_url(u))
             {
                 self.credentials_dropped = true;
             }

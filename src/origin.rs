@@ -225,7 +225,12 @@ impl Origin {
             return "null".to_owned();
         };
         // 2. Otherwise, let result be origin's scheme.
-        let mut result = t.scheme.clone();
+        let host_len = match &t.host {
+            Host::Domain(domain) => domain.len(),
+            _ => 41, // The longest IPv6 serialization, with brackets.
+        };
+        let mut result = String::with_capacity(t.scheme.len() + 3 + host_len + 6);
+        result.push_str(&t.scheme);
         // 3. Append "://" to result.
         result.push_str("://");
         // 4. Append origin's host, serialized, to result (IPv6 in brackets).
@@ -280,6 +285,34 @@ impl Origin {
             }
             // 3. Return false.
             _ => false,
+        }
+    }
+
+    /// HTML §same-origin between this origin and the origin of `url` (URL §concept-url-origin),
+    /// without making the latter when it is a tuple: scheme, host and port compared in place.
+    ///
+    /// ```
+    /// use corsgate::origin::Origin;
+    /// let page = Origin::parse_header(b"https://a.example").unwrap();
+    /// assert!(page.same_origin_with_url(&"https://A.example:443/x".parse().unwrap()));
+    /// assert!(page.same_origin_with_url(&"blob:https://a.example/1".parse().unwrap()));
+    /// assert!(!page.same_origin_with_url(&"http://a.example/".parse().unwrap()));
+    /// ```
+    pub fn same_origin_with_url(&self, url: &Url) -> bool {
+        match (self, url.scheme(), url.host()) {
+            // The schemes whose URLs' origin is the tuple (scheme, host, port, null).
+            (Origin::Tuple(t), "ftp" | "http" | "https" | "ws" | "wss", Some(host)) => {
+                t.scheme == url.scheme()
+                    && t.port == url.port()
+                    && match (&t.host, host) {
+                        (Host::Domain(a), Host::Domain(b)) => a == b,
+                        (Host::Ipv4(a), Host::Ipv4(b)) => *a == b,
+                        (Host::Ipv6(a), Host::Ipv6(b)) => *a == b,
+                        _ => false,
+                    }
+            }
+            // Otherwise (`blob:`, opaque origins, an opaque page origin), as the definition reads.
+            _ => self.same_origin(&Origin::of_url(url)),
         }
     }
 
@@ -682,7 +715,7 @@ pub fn request_origin_header(
             }
             // "same-origin": `null` if request's origin is not same origin with the current
             // URL's origin.
-            ReferrerPolicy::SameOrigin => !origin.same_origin(&Origin::of_url(current_url)),
+            ReferrerPolicy::SameOrigin => !origin.same_origin_with_url(current_url),
             // Otherwise: do nothing.
             ReferrerPolicy::Origin
             | ReferrerPolicy::OriginWhenCrossOrigin

@@ -430,35 +430,33 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     total_rule: bool,
     rules: SafelistRules,
 ) -> Vec<String> {
-    // 1. Let unsafeNames be a new list.
-    let mut unsafe_names: Vec<&[u8]> = Vec::new();
-    // 2. Let potentiallyUnsafeNames be a new list.
-    let mut potentially_unsafe: Vec<&[u8]> = Vec::new();
+    // 1–2. unsafeNames and potentiallyUnsafeNames, as one list of (name, potentially unsafe).
+    let mut names: Vec<(&[u8], bool)> = Vec::new();
     // 3. Let safelistValueSize be 0.
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
     for (name, value) in headers {
-        if check(name, value, rules, false).is_ok() {
+        let safelisted = check(name, value, rules, false).is_ok();
+        if safelisted {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
-            potentially_unsafe.push(name);
             safelist_value_size = safelist_value_size.saturating_add(value.len());
-        } else {
-            // 4.1. Not a CORS-safelisted request-header: append name to unsafeNames.
-            unsafe_names.push(name);
         }
+        // 4.1. Not a CORS-safelisted request-header: append name to unsafeNames.
+        names.push((name, safelisted));
     }
-    // 5. If safelistValueSize is greater than 1024, append every potentiallyUnsafeNames name.
-    if total_rule && safelist_value_size > 1024 {
-        unsafe_names.extend(potentially_unsafe);
+    // 5. If safelistValueSize is greater than 1024, append every potentiallyUnsafeNames name to
+    // unsafeNames; otherwise they are not unsafe.
+    if !(total_rule && safelist_value_size > 1024) {
+        names.retain(|&(_, potentially_unsafe)| !potentially_unsafe);
     }
     // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set): sorted
     // by their lowercase bytes in place, then each lowercased into its string.
-    unsafe_names.sort_unstable_by(|a, b| {
+    names.sort_unstable_by(|(a, _), (b, _)| {
         (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
     });
-    unsafe_names
+    names
         .into_iter()
-        .map(|n| {
+        .map(|(n, _)| {
             String::from_utf8(n.to_ascii_lowercase())
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         })

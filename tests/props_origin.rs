@@ -8,7 +8,8 @@
 //!   (uppercase, explicit default ports, IDN hosts, IPv4 shorthands, `blob:` wrappers, userinfo);
 //!   hosts outside the header's `serialized-domain` ABNF (a trailing dot, `_`) are refused by
 //!   design (spec-notes/origin.md) and not generated;
-//! * an opaque origin is same origin (and same origin-domain, same site) only with itself.
+//! * an opaque origin is same origin (and same origin-domain, same site) only with itself;
+//! * `same_origin_with_url` agrees with same origin against the URL's origin.
 
 use corsgate::origin::Origin;
 use proptest::prelude::*;
@@ -127,5 +128,21 @@ proptest! {
         // Two opaque origins of the same URL are different origins.
         let u = Url::parse("data:,x").expect("parses");
         prop_assert!(!Origin::of_url(&u).same_origin(&Origin::of_url(&u)));
+    }
+
+    /// Comparing with a URL in place is same origin with the URL's origin.
+    #[test]
+    fn same_origin_with_a_url_is_same_origin_with_its_origin(
+        a in origin(),
+        text in prop_oneof![
+            4 => url_text(),
+            1 => prop::sample::select(vec!["data:,x", "file:///x", "x-custom://a.example/", "blob:x-custom://a/"])
+                .prop_map(str::to_owned),
+        ],
+    ) {
+        let url = Url::parse(&text).expect("generated URLs parse");
+        prop_assert_eq!(a.same_origin_with_url(&url), a.same_origin(&Origin::of_url(&url)));
+        let own = Origin::of_url(&url);
+        prop_assert_eq!(own.same_origin_with_url(&url), !own.is_opaque());
     }
 }
