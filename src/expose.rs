@@ -37,11 +37,13 @@ pub fn visible_header_names(
     credentials: CredentialsMode,
 ) -> Vec<String> {
     let expose = header::get_ref(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
-    visible_names(
-        headers.keys().map(|n| n.as_str().as_bytes()),
+    // A `HeaderName` is lowercase ASCII already: its string is the name's isomorphic decoding.
+    filter_names(
+        headers.keys(),
         expose.as_deref(),
         tainting,
         credentials,
+        |n| n.as_str().to_owned(),
     )
 }
 
@@ -63,32 +65,55 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
-    // Isomorphic decode, lowercased (names from a `HeaderMap` are lowercase ASCII already).
-    let lower = |n: &[u8]| -> String {
+    // Isomorphic decode, ASCII-lowercased.
+    let lower = |n: &&[u8]| -> String {
         match std::str::from_utf8(n) {
             Ok(s) if n.is_ascii() => s.to_ascii_lowercase(),
             _ => n.iter().map(|&b| b.to_ascii_lowercase() as char).collect(),
         }
     };
-    // A sorted vector rather than a `BTreeSet`: one allocation for the list (benches/response.rs).
-    let mut out: Vec<String> = match tainting {
-        // Opaque filtered response: header list « ».
-        ResponseTainting::Opaque => Vec::new(),
+    filter_names(
+        names.into_iter(),
+        expose_headers,
+        tainting,
+        credentials,
+        lower,
+    )
+}
+
+/// [`visible_names`] for names of any type, each made a string (isomorphic decoded,
+/// ASCII-lowercased) by `to_string`.
+fn filter_names<N: AsRef<[u8]>>(
+    names: impl Iterator<Item = N>,
+    expose_headers: Option<&[u8]>,
+    tainting: ResponseTainting,
+    credentials: CredentialsMode,
+    to_string: impl Fn(&N) -> String,
+) -> Vec<String> {
+    // Opaque filtered response: header list « ».
+    if tainting == ResponseTainting::Opaque {
+        return Vec::new();
+    }
+    // A sorted vector rather than a `BTreeSet`: one allocation for the list (benches/response.rs),
+    // sized for every name.
+    let mut out: Vec<String> = Vec::with_capacity(names.size_hint().0);
+    if tainting == ResponseTainting::Basic {
         // Basic filtered response: exclude forbidden response-header names.
-        ResponseTainting::Basic => names
-            .into_iter()
-            .filter(|n| !is_forbidden_response_header_name(n))
-            .map(lower)
-            .collect(),
-        ResponseTainting::Cors => {
-            let exposed = exposed_header_names(expose_headers, credentials);
+        out.extend(
             names
-                .into_iter()
-                .filter(|n| is_cors_safelisted_response_header_name_given(n, &exposed))
-                .map(lower)
-                .collect()
-        }
-    };
+                .filter(|n| !is_forbidden_response_header_name(n.as_ref()))
+                .map(|n| to_string(&n)),
+        );
+    } else {
+        // CORS filtered response: CORS-safelisted response-header names given the CORS-exposed
+        // header-name list.
+        let exposed = exposed_header_names(expose_headers, credentials);
+        out.extend(
+            names
+                .filter(|n| is_cors_safelisted_response_header_name_given(n.as_ref(), &exposed))
+                .map(|n| to_string(&n)),
+        );
+    }
     out.sort_unstable();
     out.dedup();
     out

@@ -227,7 +227,7 @@ fn check(
         }
         b"accept-language" | b"content-language" => {
             // If value contains a byte outside 0-9, A-Z, a-z, SP * , - . ; =, return false.
-            let allowed = |b: u8| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b);
+            let allowed = |b: u8| matches!(b, b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' | b' ' | b'*' | b',' | b'-' | b'.' | b';' | b'=');
             if let Some(&byte) = value.iter().find(|&&b| !allowed(b)) {
                 return Err(NotSafelisted::LanguageByte { byte });
             }
@@ -431,7 +431,8 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     rules: SafelistRules,
 ) -> Vec<String> {
     // 1–2. unsafeNames and potentiallyUnsafeNames, as one list of (name, potentially unsafe).
-    let mut names: Vec<(&[u8], bool)> = Vec::new();
+    let headers = headers.into_iter();
+    let mut names: Vec<(&[u8], bool)> = Vec::with_capacity(headers.size_hint().0);
     // 3. Let safelistValueSize be 0.
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:

@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use corsgate::check::cors_check_values;
 use corsgate::error::Stage;
-use corsgate::expose::{exposed_header_names, visible_names, ExposedNames};
+use corsgate::expose::{exposed_header_names, visible_header_names, visible_names, ExposedNames};
 use corsgate::guard::{Guard, GuardedHeaders};
 use corsgate::header::{
     check_header_value, extract_list, is_token, normalize, parse_token_list, split_list,
@@ -124,7 +124,10 @@ proptest! {
         allow_credentials in proptest::option::of(listy()),
         origin in listy(),
         expose in proptest::option::of(listy()),
-        names in proptest::collection::vec(bytes(16), 0..6),
+        names in proptest::collection::vec(
+            prop_oneof![bytes(16), "[A-Za-z0-9*-]{1,12}".prop_map(String::into_bytes)],
+            0..6,
+        ),
         creds in credentials(),
     ) {
         let r = cors_check_values(Stage::Response, allow_origin.as_deref(), allow_credentials.as_deref(), &origin, creds);
@@ -142,10 +145,24 @@ proptest! {
             ExposedNames::All => prop_assert_ne!(creds, CredentialsMode::Include),
             ExposedNames::Listed(list) => prop_assert!(list.iter().all(|n| is_token(n))),
         }
+        // The same names in a `HeaderMap` (the valid ones) read as their bytes.
+        let mut map = HeaderMap::new();
+        for n in &names {
+            if let Ok(n) = HeaderName::from_bytes(n) {
+                map.append(n, HeaderValue::from_static("v"));
+            }
+        }
+        if let Some(v) = expose.as_deref().and_then(|v| HeaderValue::from_bytes(v).ok()) {
+            map.append("access-control-expose-headers", v);
+        }
+        let map_expose = map.get("access-control-expose-headers").map(HeaderValue::as_bytes);
         for tainting in [ResponseTainting::Basic, ResponseTainting::Cors, ResponseTainting::Opaque] {
             let visible = visible_names(names.iter().map(Vec::as_slice), expose.as_deref(), tainting, creds);
             prop_assert!(visible.windows(2).all(|w| w[0] < w[1]));
             prop_assert!(visible.len() <= names.len());
+            let from_map = visible_header_names(&map, tainting, creds);
+            let from_bytes = visible_names(map.keys().map(|n| n.as_str().as_bytes()), map_expose, tainting, creds);
+            prop_assert_eq!(from_map, from_bytes);
         }
     }
 
