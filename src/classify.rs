@@ -5,7 +5,7 @@
 //! calls it once per hop (the first URL and every redirect target), and the CLI calls it to
 //! explain a request offline.
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, Method};
 use url::Url;
 
 use crate::origin::Origin;
@@ -162,27 +162,26 @@ pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> 
     // value is then its name's combined value).
     let per_entry =
         policy.header_judging == HeaderJudging::PerEntry || headers.len() == headers.keys_len();
+    // A `HeaderName` is lowercase ASCII already: its string is the lowercased name.
+    let name_string = |n: &HeaderName| n.as_str().to_owned();
     let mut names = if per_entry {
-        safelist::cors_unsafe_request_header_entries_with(
-            headers
-                .iter()
-                .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+        safelist::unsafe_entries(
+            headers.iter().map(|(n, v)| (n, v.as_bytes())),
             policy.unsafe_total_rule,
             policy.safelist,
+            name_string,
         )
     } else {
         // Borrowed unless a name has several lines (then combined with `, `).
-        let combined: Vec<(&[u8], std::borrow::Cow<'_, [u8]>)> = headers
+        let combined: Vec<(&HeaderName, std::borrow::Cow<'_, [u8]>)> = headers
             .keys()
-            .map(|n| {
-                let value = crate::header::get_ref(headers, n).unwrap_or_default();
-                (n.as_str().as_bytes(), value)
-            })
+            .map(|n| (n, crate::header::get_ref(headers, n).unwrap_or_default()))
             .collect();
-        safelist::cors_unsafe_request_header_entries_with(
+        safelist::unsafe_entries(
             combined.iter().map(|(n, v)| (*n, &v[..])),
             policy.unsafe_total_rule,
             policy.safelist,
+            name_string,
         )
     };
     if !policy.acrh_lists_duplicates {

@@ -430,14 +430,27 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     total_rule: bool,
     rules: SafelistRules,
 ) -> Vec<String> {
+    unsafe_entries(headers.into_iter(), total_rule, rules, |n: &[u8]| {
+        String::from_utf8(n.to_ascii_lowercase())
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    })
+}
+
+/// [`cors_unsafe_request_header_entries_with`] for names of any type, each made its
+/// byte-lowercased string by `to_string` (a `HeaderName` is one already).
+pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy>(
+    headers: impl Iterator<Item = (N, &'a [u8])>,
+    total_rule: bool,
+    rules: SafelistRules,
+    to_string: impl Fn(N) -> String,
+) -> Vec<String> {
     // 1–2. unsafeNames and potentiallyUnsafeNames, as one list of (name, potentially unsafe).
-    let headers = headers.into_iter();
-    let mut names: Vec<(&[u8], bool)> = Vec::with_capacity(headers.size_hint().0);
+    let mut names: Vec<(N, bool)> = Vec::with_capacity(headers.size_hint().0);
     // 3. Let safelistValueSize be 0.
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
     for (name, value) in headers {
-        let safelisted = check(name, value, rules, false).is_ok();
+        let safelisted = check(name.as_ref(), value, rules, false).is_ok();
         if safelisted {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
             safelist_value_size = safelist_value_size.saturating_add(value.len());
@@ -453,15 +466,10 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set): sorted
     // by their lowercase bytes in place, then each lowercased into its string.
     names.sort_unstable_by(|(a, _), (b, _)| {
+        let (a, b) = (a.as_ref(), b.as_ref());
         (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
     });
-    names
-        .into_iter()
-        .map(|(n, _)| {
-            String::from_utf8(n.to_ascii_lowercase())
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        })
-        .collect()
+    names.into_iter().map(|(n, _)| to_string(n)).collect()
 }
 
 /// Fetch §cors-non-wildcard-request-header-name: `Authorization`, byte-case-insensitive.
