@@ -864,9 +864,9 @@ impl Fetch {
     /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
     fn actual_request(&mut self) -> Outgoing {
         let mut headers = self.headers.clone();
-        let origin_value = crate::origin::request_origin_header(
+        let origin_value = crate::origin::origin_header_value(
             &self.origin,
-            self.taint != RedirectTaint::SameOrigin,
+            self.request_origin(),
             self.tainting,
             self.mode,
             self.method.as_str().as_bytes(),
@@ -874,7 +874,7 @@ impl Fetch {
             self.referrer_policy,
         );
         let origin_value = origin_value
-            .and_then(|v| HeaderValue::from_str(&v).ok())
+            .and_then(|v| HeaderValue::from_str(v).ok())
             .or_else(|| self.origin_carried_over.clone());
         let origin_value = match (&self.origin_carried_over, origin_value) {
             (Some(carried), Some(_)) => Some(carried.clone()),

@@ -686,11 +686,31 @@ pub fn request_origin_header(
     // 1. (request's origin is not "client": the caller passes a resolved origin.)
     // 2. Let serializedOrigin be the result of byte-serializing a request origin with request
     //    (Fetch §serializing-a-request-origin: `null` if the redirect-taint is not same-origin).
-    let mut serialized_origin = if tainted {
-        "null".to_owned()
-    } else {
-        origin.serialize()
-    };
+    let serialized = (!tainted).then(|| origin.serialize());
+    let serialized_origin = serialized.as_deref().unwrap_or("null");
+    origin_header_value(
+        origin,
+        serialized_origin,
+        response_tainting,
+        mode,
+        method,
+        current_url,
+        referrer_policy,
+    )
+    .map(str::to_owned)
+}
+
+/// Fetch §append-a-request-origin-header steps 3–4, given serializedOrigin (step 2: the
+/// byte-serialized request origin): the value appended, or `None`. See [`request_origin_header`].
+pub(crate) fn origin_header_value<'a>(
+    origin: &Origin,
+    serialized_origin: &'a str,
+    response_tainting: ResponseTainting,
+    mode: Mode,
+    method: &[u8],
+    current_url: &Url,
+    referrer_policy: ReferrerPolicy,
+) -> Option<&'a str> {
     // 3. If response tainting is "cors" or mode is "websocket"/"webtransport" (not modes this
     //    crate models), append (`Origin`, serializedOrigin).
     if response_tainting == ResponseTainting::Cors {
@@ -722,7 +742,7 @@ pub fn request_origin_header(
             | ReferrerPolicy::UnsafeUrl => false,
         };
         if null {
-            serialized_origin = "null".to_owned();
+            return Some("null");
         }
     }
     // 4.2. Append (`Origin`, serializedOrigin).
