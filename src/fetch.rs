@@ -942,21 +942,30 @@ impl Fetch {
             // one for a credentialed request would let it approve any later credentialed method.
             let store_wildcards = ua.policy.cache_wildcards && !include;
             let covers = ua.policy.cached_wildcard_covers_authorization;
-            for m in result
-                .methods
-                .iter()
-                .filter(|m| store_wildcards || *m != "*")
-            {
-                ua.cache
-                    .insert_method(now, key, include, m.as_bytes(), max_age);
-            }
-            for h in result
-                .header_names
-                .iter()
-                .filter(|h| store_wildcards || *h != "*")
-            {
-                ua.cache
-                    .insert_header_with(now, key, include, h.as_bytes(), max_age, covers);
+            let unsafe_names = &self.preflight_reasons(pending).unsafe_headers;
+            let own_method = |m: &str| m == "*" || m == self.method.as_str();
+            let own_header =
+                |h: &str| h == "*" || unsafe_names.iter().any(|n| n.eq_ignore_ascii_case(h));
+            // The entries this request itself needs go in last, so that when the server lists
+            // more than the cache holds, eviction (least recently used first) takes the others
+            // and the next identical request still finds its own.
+            for own in [false, true] {
+                for m in result
+                    .methods
+                    .iter()
+                    .filter(|m| (store_wildcards || *m != "*") && own_method(m) == own)
+                {
+                    ua.cache
+                        .insert_method(now, key, include, m.as_bytes(), max_age);
+                }
+                for h in result
+                    .header_names
+                    .iter()
+                    .filter(|h| (store_wildcards || *h != "*") && own_header(h) == own)
+                {
+                    ua.cache
+                        .insert_header_with(now, key, include, h.as_bytes(), max_age, covers);
+                }
             }
         }
         self.events.push(Event::PreflightPassed {

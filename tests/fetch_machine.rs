@@ -827,3 +827,48 @@ fn state_at_every_step() {
     assert!(again.preflight_cache_hit());
     assert_eq!(send(&mut again).kind, RequestKind::Actual);
 }
+
+/// §cors-preflight-fetch-0 steps 7.10–7.12 with a bounded cache: when the server lists more
+/// methods and header names than the cache holds, the entries this request needs are stored
+/// last, so eviction (least recently used first) takes the others and the same request is
+/// answered from the cache next time, wherever its names stood in the server's lists.
+#[test]
+fn a_request_keeps_its_own_entries_when_the_lists_overflow_the_cache() {
+    let mut policy = Policy::spec();
+    policy.cache.max_entries = 3;
+    let mut ua = UserAgent::new(policy);
+    let now = Instant::now();
+    let put = || {
+        with_header(
+            req("https://api.example/big").method(Method::PUT),
+            "x-own",
+            "1",
+        )
+    };
+    let mut fetch = ua.start(now, put()).unwrap();
+    assert_eq!(send(&mut fetch).kind, RequestKind::Preflight);
+    answer(
+        &mut fetch,
+        &mut ua,
+        approve(
+            PAGE,
+            204,
+            &[
+                (
+                    "access-control-allow-methods",
+                    "PUT, PATCH, DELETE, OPTIONS, MOVE",
+                ),
+                (
+                    "access-control-allow-headers",
+                    "X-Own, x-a, x-b, x-c, x-d, x-e",
+                ),
+                ("access-control-max-age", "600"),
+            ],
+        ),
+    );
+    assert_eq!(send(&mut fetch).kind, RequestKind::Actual);
+    assert_eq!(ua.cache().len(), 3);
+    let mut again = ua.start(now, put()).unwrap();
+    assert!(again.preflight_cache_hit());
+    assert_eq!(send(&mut again).kind, RequestKind::Actual);
+}
