@@ -2,6 +2,9 @@
 //! several configurations, and hand-written misconfigurations. Nothing is mocked: the binary sends
 //! real requests with its HTTP client and the servers answer over TCP.
 
+mod common;
+use common::Run;
+
 use std::net::TcpListener as StdListener;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -78,18 +81,6 @@ fn respond(status: u16, headers: &[(&'static str, &str)]) -> Response {
     r.body(Body::from("body")).unwrap()
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-}
-
 fn corsgate(args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corsgate"));
     cmd.args(args).stdin(Stdio::null());
@@ -104,14 +95,7 @@ fn corsgate(args: &[&str]) -> Run {
     ] {
         cmd.env_remove(var);
     }
-    let out = cmd.output().expect("run corsgate");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+    Run::from_output(cmd.output().expect("run corsgate"))
 }
 
 fn check(url: &str, extra: &[&str]) -> Run {

@@ -1,6 +1,9 @@
 //! The `corsgate` binary without a network: `explain` (text and `--json`, with and without
 //! response heads), `replay`, every kind of bad input, and the README's first command.
 
+mod common;
+use common::Run;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -9,18 +12,6 @@ use std::time::Instant;
 use serde_json::Value;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-}
 
 fn corsgate_with_input(args: &[&str], input: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_corsgate"))
@@ -34,18 +25,7 @@ fn corsgate_with_input(args: &[&str], input: &[u8]) -> Run {
     // The command may exit before reading its input (a usage error): ignore a closed pipe.
     let _ = stdin.write_all(input);
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
-        "{}",
-        run.stderr
-    );
-    run
+    Run::from_output(child.wait_with_output().unwrap())
 }
 
 fn corsgate(args: &[&str]) -> Run {

@@ -1,0 +1,36 @@
+//! What the command-line tests share: one run of the `corsgate` binary, as its exit status and
+//! output.
+
+use std::process::Output;
+
+use serde_json::Value;
+
+/// One finished run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The run's exit status and output; fails the test if the binary panicked or printed a
+    /// backtrace hint (bad input must give a one-line message, never a panic).
+    pub fn from_output(out: Output) -> Run {
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+            "{}",
+            run.stderr
+        );
+        run
+    }
+
+    /// Standard output read as one JSON value.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
