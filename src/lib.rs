@@ -18,7 +18,7 @@
 //! [`UserAgent`] holds a [`Policy`] (the Fetch Standard, or Chromium, Firefox or WebKit where
 //! they differ) and the preflight cache shared by its fetches. A [`Fetch`] never borrows it:
 //! each call lends it. Leaves are pure functions over bytes: [`origin`], [`header`], [`method`],
-//! [`mime`], [`range`], [`safelist`], [`forbidden`], [`guard`]; [`classify`] decides one hop;
+//! [`mime`], [`range`], [`safelist`], [`forbidden`], [`guard`]; [`classify()`] decides one hop;
 //! [`preflight`], [`check`], [`expose`] judge responses; [`cache`] remembers preflights;
 //! [`redirect`] holds the redirect rules; [`fetch`] sequences them.
 //!

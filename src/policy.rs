@@ -250,7 +250,7 @@ pub struct Policy {
     /// `Access-Control-Allow-Credentials`, and follows them when B sends the origin and `true`,
     /// or with credentials `omit`/`include`, or when the fetch started cross-origin; the runs point
     /// at the network process restarting a load whose stored-credentials policy changed
-    /// (`NetworkResourceLoader`), not located in source [data]. Corpus:
+    /// (`NetworkResourceLoader`), not located in source (the recorded runs are the evidence). Corpus:
     /// `redirect-edge-back-to-page-*`, `redirect-edge-taint-after-same-*`,
     /// `redirect-edge-wkdrop-*`, `redirect-edge-wkacac-*`, `gen3-0075`, `gen3-0089`.
     pub recheck_redirects_after_credentials_drop: bool,
@@ -261,7 +261,7 @@ pub struct Policy {
     /// a method rewrite and `Authorization` on an origin change). Chromium drops `DPR`,
     /// `Device-Memory`, `Width` and `Viewport-Width` set by script at each redirect, same-origin
     /// ones too, but keeps `Save-Data` and `Intervention`: these are client-hint names its
-    /// client-hints code recomputes for each new URL [data]. Corpus:
+    /// client-hints code recomputes for each new URL (the recorded runs are the evidence). Corpus:
     /// `safelist-edge-hint-*-same-origin-hop`, `-cross-origin-hop`, `gen2-0113`, `gen2-0188`.
     pub redirect_removes_headers: &'static [&'static str],
     /// Whether repeated lines of the CORS response headers read as one value
