@@ -14,16 +14,16 @@ use common::{group, summary, Recorder};
 use corsgate::classify::{classify, Branch, HopView};
 use corsgate::preflight::build_preflight_request;
 use corsgate::request::{CredentialsMode, ResponseTainting};
-use corsgate::{Action, Mode, Origin, Policy, Request, RequestKind, UserAgent};
+use corsgate::{Action, FetchRequest, Mode, Origin, Policy, RequestKind, UserAgent};
 use criterion::Criterion;
 use http::{HeaderName, HeaderValue, Method};
 use url::Url;
 
 const URL: &str = "https://api.example.com/v1/items/42?fields=name,price";
 
-fn request() -> Request {
+fn request() -> FetchRequest {
     let page = Origin::of_url(&Url::parse("https://app.example/").expect("parses"));
-    let mut r = Request::new(page, Url::parse(URL).expect("parses"))
+    let mut r = FetchRequest::new(page, Url::parse(URL).expect("parses"))
         .method(Method::PUT)
         .credentials(CredentialsMode::Include);
     for (n, v) in [

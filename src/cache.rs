@@ -5,37 +5,48 @@
 //! origin, URL, credentials) tuple and a max-age. This module keeps exactly those entries, but
 //! indexes them so that no operation scans the list:
 //!
-//! * **Groups.** The triple (partition key, byte-serialized origin, URL) — the part of a
-//!   [cache entry match](https://fetch.spec.whatwg.org/#concept-cache-match) that is pure
-//!   equality — is interned once as a *group*; entries refer to it by a 32-bit id. Each group keeps
-//!   a doubly linked list of its entries, so [`PreflightCache::clear`] costs time proportional to
-//!   the entries it removes.
-//! * **Entries.** An entry is found by (group, credentials, method-or-header, name) in an
-//!   open-addressing hash table of 32-bit slab indices (linear probing, backward-shift deletion,
-//!   load ≤ 0.7, keyed SipHash), so a name is stored once, in the entry itself. Header names are
-//!   stored lowercased and hashed case-folded (the match is byte-case-insensitive); methods are
-//!   byte-exact.
-//! * **Recency.** Entries form an intrusive LRU list (slab indices); a successful match or an
-//!   insert/refresh makes an entry most recently used.
+//! * **Entries.** Each entry holds its whole key in one allocation (partition key, origin, URL,
+//!   then the method or the lowercased header name) and lives in a dense slab (chunks of 128
+//!   entries, so the slab's spare room is bounded by a constant).
+//! * **Lookup.** An open-addressing hash table (linear probing, backward-shift deletion,
+//!   load ≤ 0.8) maps (partition key, origin, URL, credentials, kind, name) to a slab index. Each
+//!   slot is 32 bits: an 8-bit *tag* (bits of the entry's hash) beside a 24-bit index, so a probe
+//!   that meets another entry's slot rejects it on the tag without reading the entry. Header names
+//!   are hashed case-folded (the match is byte-case-insensitive); methods byte-exact.
+//! * **Hashing once.** The (partition key, origin, URL) bytes are hashed once per lookup — or
+//!   once per decision through a [`PreparedKey`] — and each probe for a method, a header name or
+//!   `*` continues that state with only its flags and name. The hash is keyed with 256 random
+//!   bits per cache (from `std`'s `RandomState`), so names and URLs chosen by a server or a page
+//!   cannot be made to collide on purpose (hash flooding).
+//! * **Keys.** A second table maps (partition key, origin, URL) to the entries that share it,
+//!   linked in a list, so [`PreflightCache::clear`] and [`PreflightCache::has_match`] cost time
+//!   proportional to those entries, and a lookup for a key with no entries stops after one probe.
 //! * **Expiry.** An indexed binary min-heap on expiry time finds expired entries in O(log n).
+//! * **Recency.** One reference bit per entry (CLOCK): a hit or a refresh sets it.
 //!
 //! The clock is never read here: every operation that depends on time takes the caller's `now`.
 //! An entry is alive while `now < expiry`, where `expiry` = the time it was stored or refreshed +
-//! max-age.
+//! max-age (kept as nanoseconds from the first instant the cache was given, within ±74 000 years).
 //!
 //! # Bounds and eviction order
 //!
 //! [`CacheConfig`] bounds the number of entries and the accounted bytes ([`PreflightCache::bytes`]):
-//! each entry costs [`ENTRY_OVERHEAD`] + its name's length, and each group costs
-//! [`GROUP_OVERHEAD`] + the lengths of its partition key, origin and URL (group bytes are counted
-//! once per group, as they are stored once). When an insert takes the cache over a bound:
+//! each entry costs [`ENTRY_OVERHEAD`] + the lengths of its partition key, origin, URL and name.
+//! `ENTRY_OVERHEAD` is the most the cache's structures (slab, tables, heap) hold per live entry,
+//! so the heap the cache really holds ([`PreflightCache::heap_bytes`], capacities included) never
+//! exceeds `bytes()` + [`HEAP_SLACK`]. When an insert takes the cache over a bound:
 //!
 //! 1. every entry expired at `now` is removed (all of them, not just enough to fit);
-//! 2. then least-recently-used entries are removed until both bounds hold.
+//! 2. then a *clock hand* walks the slab in index order from where it last stopped: an entry
+//!    whose reference bit is set has it cleared and is passed over (a second chance); the first
+//!    one without it is removed; until both bounds hold.
 //!
-//! The entry just inserted is never evicted by its own insert: an entry whose own cost plus its
-//! group's exceeds `max_bytes`, or any entry when `max_entries` is 0, is
-//! refused (not stored) instead. Hence after every call, `len() <= max_entries` and
+//! Removing an entry moves the slab's last entry into its place (removals in one call go from
+//! the highest index down), and the hand then moves past the entry moved in. A new entry goes to
+//! the end of the slab with its bit clear. The entry just inserted is never evicted by its own
+//! insert: an entry whose own cost exceeds `max_bytes`, or any entry when `max_entries` is 0, is
+//! refused (not stored) instead, as is one whose partition key or origin is longer than 65 535
+//! bytes, or one beyond 16 777 214 entries. Hence after every call, `len() <= max_entries` and
 //! `bytes() <= max_bytes`.
 //!
 //! Expired entries are otherwise removed lazily: a lookup that meets an expired entry it probes
@@ -46,23 +57,30 @@
 //!
 //! With n entries: lookups are O(1) expected plus O(log n) for each expired entry they remove;
 //! inserts are O(log n) (heap) amortized, plus O(log n) per evicted entry (each entry is evicted
-//! at most once); `clear` is O(k log n) for the k entries removed; `len`, `bytes`, `group_count`
-//! are O(1). Slabs and tables keep their high-water-mark capacity (bounded by `max_entries`).
+//! at most once); `clear` is O(k log k + k log n) for the k entries removed; `len`, `bytes`,
+//! `group_count` are O(1). Tables and the heap shrink when entries go, so the structures stay
+//! proportional to the live entries.
 
-use crate::request::PartitionKey;
-use std::collections::hash_map::{DefaultHasher, RandomState};
+use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
-use std::time::{Duration, Instant};
+use std::hash::BuildHasher;
+use std::time::Duration;
 
-/// Fetch §cors-preflight-cache: accounted bytes per entry, besides its name's bytes. It stands
-/// for the entry node (name pointer, expiry, list links, heap position, hash) and its hash-table
-/// and heap slots.
-pub const ENTRY_OVERHEAD: usize = 80;
+use crate::hash::{absorb, absorb_lower, fold, same_bytes};
+use crate::request::PartitionKey;
+use crate::time::Instant;
 
-/// Fetch §cors-preflight-cache: accounted bytes per group (partition key, origin, URL), besides
-/// the bytes of those three. It stands for the group node and its hash-table slot.
-pub const GROUP_OVERHEAD: usize = 64;
+/// Fetch §cors-preflight-cache: accounted bytes per entry, besides the bytes of its key (partition
+/// key, origin, URL, name). It is the most heap the cache's structures hold per live entry: the
+/// 48-byte slab node, the expiry-heap slot (at most 2 per entry before the heap shrinks), and a
+/// slot in each of the two tables (at most 5.72 per entry before a table shrinks), 4 bytes each.
+pub const ENTRY_OVERHEAD: usize = 104;
+
+/// Fetch §cors-preflight-cache: the most heap the cache holds beyond [`PreflightCache::bytes`]
+/// (its structures' fixed minimum sizes and spare room: two slab chunks of 128 nodes, the
+/// smallest tables and heap). [`PreflightCache::heap_bytes`] ≤ `bytes()` + `HEAP_SLACK` ≤
+/// `max_bytes` + `HEAP_SLACK` after every call.
+pub const HEAP_SLACK: usize = 13 << 10;
 
 /// Fetch §cors-preflight-cache: the bounds of a [`PreflightCache`] (the standard lets a user agent
 /// remove entries early, "Cache entries may be removed before that moment arrives").
@@ -75,7 +93,7 @@ pub const GROUP_OVERHEAD: usize = 64;
 pub struct CacheConfig {
     /// The largest number of cache entries held (one per method or header name).
     pub max_entries: usize,
-    /// The largest number of accounted bytes held (see [`ENTRY_OVERHEAD`], [`GROUP_OVERHEAD`]).
+    /// The largest number of accounted bytes held (see [`ENTRY_OVERHEAD`]).
     pub max_bytes: usize,
 }
 
@@ -102,196 +120,347 @@ pub struct CacheKey<'a> {
     pub url: &'a str,
 }
 
-/// No index (end of a list, empty table slot).
+/// A [`CacheKey`] hashed once, for several lookups (the method and every header name of one
+/// decision): [`PreflightCache::prepare`].
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedKey<'a> {
+    key: CacheKey<'a>,
+    state: u64,
+    /// The first seed of the cache that prepared it: a key prepared by another cache is hashed
+    /// again instead of missing.
+    seed: u64,
+}
+
+impl<'a> PreparedKey<'a> {
+    /// The key it was prepared from.
+    pub fn key(&self) -> CacheKey<'a> {
+        self.key
+    }
+}
+
+/// No index (end of a list).
 const NIL: u32 = u32::MAX;
 /// Entry flag: the entry's credentials field is true.
 const F_CRED: u8 = 1;
 /// Entry flag: the entry holds a header name (otherwise a method).
 const F_HEADER: u8 = 2;
-/// Entry flag: the slab slot is in use.
-const F_LIVE: u8 = 4;
+/// Entry flag: the CLOCK reference bit (set by a hit or a refresh).
+const F_REF: u8 = 4;
 /// The flags that are part of an entry's identity.
 const F_KEY: u8 = F_CRED | F_HEADER;
 
-/// Names up to this many bytes are stored inline in the entry (no allocation).
-const INLINE: usize = 22;
+/// Slab chunks hold `1 << CHUNK_BITS` entries.
+const CHUNK_BITS: u32 = 7;
+const CHUNK: usize = 1 << CHUNK_BITS;
+/// A table slot is a tag (the top 8 bits) and index + 1 (the low 24 bits; 0 is an empty slot).
+const IDX_BITS: u32 = 24;
+const IDX_MASK: u32 = (1 << IDX_BITS) - 1;
+/// The most entries held: every index + 1 fits the slot's 24 bits.
+const MAX_LEN: usize = IDX_MASK as usize - 1;
+/// Expiry range, in nanoseconds from the epoch: a signed 72-bit number (about ±74 000 years).
+const EXPIRY_MAX: i128 = (1 << 71) - 1;
 
-/// A method or header name: inline when short (almost every real one), boxed otherwise.
-#[derive(Debug)]
-enum Name {
-    Inline(u8, [u8; INLINE]),
-    Heap(Box<[u8]>),
-}
+// ----- hashing -----
 
-impl Name {
-    fn new(bytes: &[u8]) -> Name {
-        let mut buf = [0u8; INLINE];
-        match buf.get_mut(..bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                Name::Inline(bytes.len() as u8, buf)
-            }
-            None => Name::Heap(bytes.into()),
+/// Four random words keying the hash (per cache).
+#[derive(Clone, Copy)]
+struct Seeds([u64; 4]);
+
+impl Seeds {
+    fn random() -> Seeds {
+        let state = RandomState::new();
+        let mut out = [0u64; 4];
+        for (i, o) in (0u64..).zip(out.iter_mut()) {
+            *o = state.hash_one(i);
         }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        match self {
-            Name::Inline(len, buf) => buf.get(..usize::from(*len)).unwrap_or_default(),
-            Name::Heap(b) => b,
-        }
-    }
-
-    fn make_ascii_lowercase(&mut self) {
-        match self {
-            Name::Inline(_, buf) => buf.make_ascii_lowercase(),
-            Name::Heap(b) => b.make_ascii_lowercase(),
-        }
+        Seeds(out)
     }
 }
 
-/// One cache entry; the partition key, origin and URL live in its group.
+/// The hash state of a (partition key, origin, URL) triple: the lengths first, then each part
+/// absorbed in place (no copy into one buffer; the last block of each part read overlapping).
+fn key_state(seeds: &Seeds, p: &[u8], o: &[u8], u: &[u8]) -> u64 {
+    let [s0, s1, s2, _] = seeds.0;
+    let lens = ((o.len() as u64) << 32) ^ (u.len() as u64);
+    let h = fold(s0 ^ p.len() as u64, s1 ^ lens);
+    absorb(s2, absorb(s2, absorb(s2, h, p), o), u)
+}
+
+fn finish(seeds: &Seeds, h: u64) -> u32 {
+    let h = fold(h ^ seeds.0[3], seeds.0[1]);
+    (h ^ (h >> 32)) as u32
+}
+
+/// The hash of the key-table slot of a triple.
+fn key_hash(seeds: &Seeds, state: u64) -> u32 {
+    finish(seeds, state ^ seeds.0[2])
+}
+
+/// An entry's hash: the key's state continued with the flags and the name (ASCII-lowercased for
+/// header names).
+fn entry_hash(seeds: &Seeds, state: u64, flags: u8, name: &[u8], fold_case: bool) -> u32 {
+    let [s0, _, _, s3] = seeds.0;
+    let h = fold(
+        state ^ s3,
+        s0 ^ (u64::from(flags) << 56) ^ name.len() as u64,
+    );
+    finish(
+        seeds,
+        if fold_case {
+            absorb_lower(s0, h, name)
+        } else {
+            absorb(s0, h, name)
+        },
+    )
+}
+
+// ----- entries -----
+
+/// One cache entry: its whole key in one allocation.
 #[derive(Debug)]
 struct Entry {
-    /// The method (byte-exact) or header name (lowercased), or `*`.
-    name: Name,
-    /// Time stored or refreshed + max-age.
-    expiry: Instant,
-    lru_prev: u32,
-    lru_next: u32,
-    grp_prev: u32,
-    grp_next: u32,
-    group: u32,
+    /// Partition key, origin, URL, then the method (byte-exact) or header name (lowercased).
+    key: Box<[u8]>,
+    /// The low 64 bits of the expiry (nanoseconds from the cache's epoch); `expiry_hi` the rest.
+    expiry_lo: u64,
     heap_pos: u32,
-    hash: u32,
+    /// The other entries with the same (partition key, origin, URL).
+    key_prev: u32,
+    key_next: u32,
+    name_len: u32,
+    p_len: u16,
+    o_len: u16,
     flags: u8,
+    expiry_hi: i8,
 }
 
-/// An interned (partition key, byte-serialized origin, URL) triple and its entries.
-#[derive(Debug)]
-struct Group {
-    partition: PartitionKey,
-    /// Origin bytes followed by URL bytes.
-    data: Box<[u8]>,
-    origin_len: u32,
-    head: u32,
-    count: u32,
-    hash: u32,
-}
-
-impl Group {
-    /// Whether this group is `key`'s (partition key, origin, URL).
-    fn is(&self, key: CacheKey<'_>) -> bool {
-        self.partition.as_bytes() == key.partition.as_bytes()
-            && self.origin() == key.origin
-            && self.url() == key.url.as_bytes()
+impl Entry {
+    fn partition(&self) -> &[u8] {
+        self.key.get(..usize::from(self.p_len)).unwrap_or_default()
     }
     fn origin(&self) -> &[u8] {
-        self.data
-            .get(..self.origin_len as usize)
+        let p = usize::from(self.p_len);
+        self.key
+            .get(p..p + usize::from(self.o_len))
             .unwrap_or_default()
     }
     fn url(&self) -> &[u8] {
-        self.data
-            .get(self.origin_len as usize..)
+        let start = usize::from(self.p_len) + usize::from(self.o_len);
+        let end = self.key.len().saturating_sub(self.name_len as usize);
+        self.key.get(start..end).unwrap_or_default()
+    }
+    fn name(&self) -> &[u8] {
+        let end = self.key.len();
+        self.key
+            .get(end.saturating_sub(self.name_len as usize)..)
             .unwrap_or_default()
     }
+    /// Whether the entry's triple is `key`'s: lengths first, then the bytes a word at a time.
+    fn is(&self, key: &CacheKey<'_>) -> bool {
+        let (p, o, u) = (key.partition.as_bytes(), key.origin, key.url.as_bytes());
+        usize::from(self.p_len) == p.len()
+            && usize::from(self.o_len) == o.len()
+            && self.key.len() == p.len() + o.len() + u.len() + self.name_len as usize
+            && same_bytes(u, self.url(), false)
+            && same_bytes(o, self.origin(), false)
+            && same_bytes(p, self.partition(), false)
+    }
+    fn expiry(&self) -> i128 {
+        (i128::from(self.expiry_hi) << 64) | i128::from(self.expiry_lo)
+    }
+    fn set_expiry(&mut self, t: i128) {
+        self.expiry_lo = t as u64;
+        self.expiry_hi = (t >> 64) as i8;
+    }
     fn cost(&self) -> usize {
-        group_cost(self.partition.as_bytes().len(), self.data.len())
+        ENTRY_OVERHEAD.saturating_add(self.key.len())
+    }
+    fn state(&self, seeds: &Seeds) -> u64 {
+        key_state(seeds, self.partition(), self.origin(), self.url())
     }
 }
 
-fn group_cost(partition_len: usize, data_len: usize) -> usize {
-    GROUP_OVERHEAD
-        .saturating_add(partition_len)
-        .saturating_add(data_len)
+/// The dense slab: entry `i` is `chunks[i / CHUNK][i % CHUNK]`.
+#[derive(Debug, Default)]
+struct Slab {
+    chunks: Vec<Vec<Entry>>,
+    len: usize,
 }
 
-/// An open-addressing hash table of slab indices (linear probing, backward-shift deletion).
-/// Hashes live in the slab items; callers pass closures that read them.
+impl Slab {
+    fn get(&self, i: u32) -> Option<&Entry> {
+        self.chunks
+            .get((i >> CHUNK_BITS) as usize)?
+            .get(i as usize & (CHUNK - 1))
+    }
+    fn get_mut(&mut self, i: u32) -> Option<&mut Entry> {
+        self.chunks
+            .get_mut((i >> CHUNK_BITS) as usize)?
+            .get_mut(i as usize & (CHUNK - 1))
+    }
+    fn push(&mut self, e: Entry) {
+        let c = self.len >> CHUNK_BITS;
+        if c == self.chunks.len() {
+            // The first chunk grows as a `Vec` does; later ones are allocated whole.
+            self.chunks
+                .push(Vec::with_capacity(if c == 0 { 4 } else { CHUNK }));
+        }
+        if let Some(chunk) = self.chunks.get_mut(c) {
+            chunk.push(e);
+            self.len += 1;
+        }
+    }
+    fn pop(&mut self) -> Option<Entry> {
+        let last = self.len.checked_sub(1)?;
+        let e = self.chunks.get_mut(last >> CHUNK_BITS)?.pop()?;
+        self.len = last;
+        // Keep at most one empty chunk beyond those in use (no allocation churn at a boundary).
+        let used = self.len.div_ceil(CHUNK).max(1);
+        self.chunks.truncate(used + 1);
+        if self.chunks.capacity() > 2 * self.chunks.len() + 4 {
+            self.chunks.shrink_to(self.chunks.len() + 2);
+        }
+        Some(e)
+    }
+    fn heap_bytes(&self) -> usize {
+        self.chunks.capacity() * std::mem::size_of::<Vec<Entry>>()
+            + self
+                .chunks
+                .iter()
+                .map(|c| c.capacity() * std::mem::size_of::<Entry>())
+                .sum::<usize>()
+    }
+}
+
+fn entry_hash_of(slab: &Slab, seeds: &Seeds, i: u32) -> u32 {
+    slab.get(i).map_or(0, |e| {
+        entry_hash(
+            seeds,
+            e.state(seeds),
+            e.flags & F_KEY,
+            e.name(),
+            e.flags & F_HEADER != 0,
+        )
+    })
+}
+
+fn key_hash_of(slab: &Slab, seeds: &Seeds, i: u32) -> u32 {
+    slab.get(i).map_or(0, |e| key_hash(seeds, e.state(seeds)))
+}
+
+// ----- tables -----
+
+/// An open-addressing hash table of tagged slab indices (linear probing, backward-shift
+/// deletion). Hashes are not stored: growth and deletion recompute them with `hash_of`.
 #[derive(Debug, Default)]
 struct Table {
     slots: Vec<u32>,
     len: usize,
 }
 
+fn tag(hash: u32) -> u32 {
+    hash & !IDX_MASK
+}
+
 impl Table {
-    fn find(&self, hash: u32, mut eq: impl FnMut(u32) -> bool) -> Option<u32> {
+    /// The position of the slot whose tag is `hash`'s and whose index satisfies `eq`.
+    fn find(&self, hash: u32, mut eq: impl FnMut(u32) -> bool) -> Option<usize> {
         let mask = self.slots.len().checked_sub(1)?;
+        let t = tag(hash);
         let mut i = hash as usize & mask;
         // Terminates: the load factor stays below 1, so an empty slot exists.
         loop {
-            let v = *self.slots.get(i)?;
-            if v == NIL {
+            let s = *self.slots.get(i)?;
+            if s == 0 {
                 return None;
             }
-            if eq(v) {
-                return Some(v);
+            if tag(s) == t && eq((s & IDX_MASK) - 1) {
+                return Some(i);
             }
             i = (i + 1) & mask;
         }
     }
 
+    fn idx_at(&self, pos: usize) -> u32 {
+        self.slots
+            .get(pos)
+            .map_or(NIL, |s| (s & IDX_MASK).wrapping_sub(1))
+    }
+
+    fn set_idx(&mut self, pos: usize, idx: u32) {
+        if let Some(s) = self.slots.get_mut(pos) {
+            *s = tag(*s) | (idx + 1);
+        }
+    }
+
     fn insert(&mut self, hash: u32, idx: u32, hash_of: impl Fn(u32) -> u32) {
-        if (self.len + 1) * 10 > self.slots.len() * 7 {
-            let cap = (self.slots.len() * 2).max(8);
-            let old = std::mem::replace(&mut self.slots, vec![NIL; cap]);
-            for v in old.into_iter().filter(|&v| v != NIL) {
-                self.place(hash_of(v), v);
-            }
+        if (self.len + 1) * 5 > self.slots.len() * 4 {
+            self.resize((self.slots.len() * 2).max(8), &hash_of);
         }
         self.place(hash, idx);
         self.len += 1;
+    }
+
+    fn resize(&mut self, cap: usize, hash_of: &impl Fn(u32) -> u32) {
+        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+        for s in old.into_iter().filter(|&s| s != 0) {
+            let idx = (s & IDX_MASK) - 1;
+            self.place(hash_of(idx), idx);
+        }
     }
 
     fn place(&mut self, hash: u32, idx: u32) {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         while let Some(slot) = self.slots.get_mut(i) {
-            if *slot == NIL {
-                *slot = idx;
+            if *slot == 0 {
+                *slot = tag(hash) | (idx + 1);
                 return;
             }
             i = (i + 1) & mask;
         }
     }
 
-    fn remove(&mut self, hash: u32, idx: u32, hash_of: impl Fn(u32) -> u32) {
+    fn remove_at(&mut self, pos: usize, hash_of: impl Fn(u32) -> u32) {
         let Some(mask) = self.slots.len().checked_sub(1) else {
             return;
         };
-        let mut hole = hash as usize & mask;
-        loop {
-            match self.slots.get(hole) {
-                Some(&v) if v == idx => break,
-                Some(&v) if v != NIL => hole = (hole + 1) & mask,
-                _ => return,
-            }
-        }
         // Backward-shift deletion: move later members of the probe run into the hole when their
         // home slot does not lie cyclically in (hole, j].
+        let mut hole = pos;
         let mut j = hole;
         loop {
             j = (j + 1) & mask;
-            let v = match self.slots.get(j) {
-                Some(&v) if v != NIL => v,
+            let s = match self.slots.get(j) {
+                Some(&s) if s != 0 => s,
                 _ => break,
             };
-            let home = hash_of(v) as usize & mask;
+            let home = hash_of((s & IDX_MASK) - 1) as usize & mask;
             if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                if let Some(s) = self.slots.get_mut(hole) {
-                    *s = v;
+                if let Some(h) = self.slots.get_mut(hole) {
+                    *h = s;
                 }
                 hole = j;
             }
         }
-        if let Some(s) = self.slots.get_mut(hole) {
-            *s = NIL;
+        if let Some(h) = self.slots.get_mut(hole) {
+            *h = 0;
         }
         self.len -= 1;
+        // Shrink below a load of 0.175, to a load of at most 0.35 (hysteresis against growth).
+        if self.slots.len() > 8 && self.len * 40 < self.slots.len() * 7 {
+            let mut cap = 8;
+            while self.len * 20 > cap * 7 {
+                cap *= 2;
+            }
+            self.resize(cap, &hash_of);
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<u32>()
     }
 }
-
 /// Fetch §concept-cache: a user agent's CORS-preflight cache, bounded by a [`CacheConfig`].
 ///
 /// ```
@@ -310,72 +479,29 @@ impl Table {
 /// ```
 pub struct PreflightCache {
     config: CacheConfig,
-    hasher: RandomState,
-    entries: Vec<Entry>,
-    free_entries: Vec<u32>,
-    entry_table: Table,
-    groups: Vec<Option<Group>>,
-    free_groups: Vec<u32>,
-    group_table: Table,
-    group_count: usize,
+    seeds: Seeds,
+    /// The first instant an entry was stored at: expiries are nanoseconds from it.
+    epoch: Option<Instant>,
+    slab: Slab,
+    /// (key, credentials, kind, name) → entry.
+    entries: Table,
+    /// (partition key, origin, URL) → one entry of that triple's list.
+    keys: Table,
     heap: Vec<u32>,
-    lru_head: u32,
-    lru_tail: u32,
-    len: usize,
+    hand: usize,
     bytes: usize,
+    key_bytes: usize,
 }
 
 impl fmt::Debug for PreflightCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PreflightCache")
             .field("config", &self.config)
-            .field("len", &self.len)
-            .field("groups", &self.group_count)
+            .field("len", &self.slab.len)
+            .field("groups", &self.keys.len)
             .field("bytes", &self.bytes)
             .finish_non_exhaustive()
     }
-}
-
-/// `now + d`, saturating at the latest representable instant reachable from `now`.
-fn add_saturating(now: Instant, d: Duration) -> Instant {
-    let mut d = d;
-    loop {
-        if let Some(t) = now.checked_add(d) {
-            return t;
-        }
-        d /= 2;
-    }
-}
-
-/// An entry's hash: the key's SipHash state (`PreflightCache::key_hasher`) continued with the
-/// entry's credentials/kind flags and its name (ASCII-lowercased for header names, which match
-/// case-insensitively).
-fn entry_hash(base: &DefaultHasher, key_flags: u8, name: &[u8], fold_case: bool) -> u32 {
-    let mut h = base.clone();
-    let mut buf = [0u8; 65];
-    if let Some(dst) = buf.get_mut(..1 + name.len()) {
-        let (fd, out) = dst.split_at_mut(1);
-        fd.copy_from_slice(&[key_flags]);
-        out.copy_from_slice(name);
-        if fold_case {
-            out.make_ascii_lowercase();
-        }
-        h.write(dst);
-        return h.finish() as u32;
-    }
-    h.write_u8(key_flags);
-    if fold_case {
-        let mut buf = [0u8; 64];
-        for chunk in name.chunks(buf.len()) {
-            let out = buf.get_mut(..chunk.len()).unwrap_or_default();
-            out.copy_from_slice(chunk);
-            out.make_ascii_lowercase();
-            h.write(out);
-        }
-    } else {
-        h.write(name);
-    }
-    h.finish() as u32
 }
 
 impl PreflightCache {
@@ -383,25 +509,63 @@ impl PreflightCache {
     pub fn new(config: CacheConfig) -> Self {
         PreflightCache {
             config,
-            hasher: RandomState::new(),
-            entries: Vec::new(),
-            free_entries: Vec::new(),
-            entry_table: Table::default(),
-            groups: Vec::new(),
-            free_groups: Vec::new(),
-            group_table: Table::default(),
-            group_count: 0,
+            seeds: Seeds::random(),
+            epoch: None,
+            slab: Slab::default(),
+            entries: Table::default(),
+            keys: Table::default(),
             heap: Vec::new(),
-            lru_head: NIL,
-            lru_tail: NIL,
-            len: 0,
+            hand: 0,
             bytes: 0,
+            key_bytes: 0,
         }
     }
 
     /// Fetch §concept-cache: the bounds this cache was made with.
     pub fn config(&self) -> CacheConfig {
         self.config
+    }
+
+    /// `key` hashed once, for the `*_prepared` lookups of one decision (a method and every
+    /// header name).
+    ///
+    /// ```
+    /// use corsgate::cache::{CacheConfig, CacheKey, PreflightCache};
+    /// use corsgate::request::PartitionKey;
+    /// use std::time::{Duration, Instant};
+    /// let mut cache = PreflightCache::new(CacheConfig::default());
+    /// let p = PartitionKey::default();
+    /// let key = CacheKey { partition: &p, origin: b"https://a.example", url: "https://b.example/" };
+    /// let t0 = Instant::now();
+    /// cache.insert_header(t0, key, false, b"X-Token", Duration::from_secs(5));
+    /// let prepared = cache.prepare(key);
+    /// assert!(!cache.method_match_prepared(t0, &prepared, false, b"PUT"));
+    /// assert!(cache.header_match_prepared(t0, &prepared, false, b"x-token", false));
+    /// ```
+    pub fn prepare<'a>(&self, key: CacheKey<'a>) -> PreparedKey<'a> {
+        PreparedKey {
+            key,
+            state: self.state_of(&key),
+            seed: self.seeds.0[0],
+        }
+    }
+
+    fn state_of(&self, key: &CacheKey<'_>) -> u64 {
+        key_state(
+            &self.seeds,
+            key.partition.as_bytes(),
+            key.origin,
+            key.url.as_bytes(),
+        )
+    }
+
+    /// The hash state of a prepared key, hashed again if another cache prepared it.
+    fn state_of_prepared(&self, key: &PreparedKey<'_>) -> u64 {
+        if key.seed == self.seeds.0[0] {
+            key.state
+        } else {
+            self.state_of(&key.key)
+        }
     }
 
     /// Fetch §cors-preflight-fetch-0 steps 7.12–7.13: for `method`, refresh every live entry that
@@ -461,8 +625,8 @@ impl PreflightCache {
     }
 
     /// Fetch §concept-cache-match-method: whether a live entry for `key` whose credentials fit
-    /// `include` (§concept-cache-match) has method `method` (byte-exact) or `*`. A hit makes the
-    /// entry most recently used; expired entries probed on the way are removed.
+    /// `include` (§concept-cache-match) has method `method` (byte-exact) or `*`. A hit sets the
+    /// entry's reference bit; expired entries probed on the way are removed.
     pub fn method_match(
         &mut self,
         now: Instant,
@@ -509,21 +673,55 @@ impl PreflightCache {
         )
     }
 
+    /// [`PreflightCache::method_match`] with a key prepared by [`PreflightCache::prepare`].
+    pub fn method_match_prepared(
+        &mut self,
+        now: Instant,
+        key: &PreparedKey<'_>,
+        include: bool,
+        method: &[u8],
+    ) -> bool {
+        let state = self.state_of_prepared(key);
+        self.find(now, &key.key, state, include, method, false, false, None)
+    }
+
+    /// [`PreflightCache::header_match_with`] with a key prepared by [`PreflightCache::prepare`].
+    pub fn header_match_prepared(
+        &mut self,
+        now: Instant,
+        key: &PreparedKey<'_>,
+        include: bool,
+        name: &[u8],
+        wildcard_covers_authorization: bool,
+    ) -> bool {
+        let state = self.state_of_prepared(key);
+        self.find(
+            now,
+            &key.key,
+            state,
+            include,
+            name,
+            true,
+            wildcard_covers_authorization,
+            None,
+        )
+    }
+
     /// Whether any live entry for `key` fits a request with this credentials mode
     /// (§concept-cache-match), whatever its method or header name. Engines that keep one result
     /// per (origin, URL) only skip a preflight when such a result exists (see
-    /// `Policy::sticky_preflight`). Costs O(entries of the group).
+    /// `Policy::sticky_preflight`). Costs O(entries of the key).
     pub fn has_match(&self, now: Instant, key: CacheKey<'_>, include: bool) -> bool {
-        let hash = self.group_hash(key);
-        let Some(g) = self.find_group(key, hash) else {
+        let state = self.state_of(&key);
+        let Some(mut i) = self.key_head(&key, state) else {
             return false;
         };
-        let mut i = self.group(g).map_or(NIL, |gr| gr.head);
-        while let Some(e) = self.entries.get(i as usize).filter(|_| i != NIL) {
-            if e.expiry > now && (e.flags & F_CRED != 0 || !include) {
+        let now = self.rel(now);
+        while let Some(e) = self.slab.get(i) {
+            if now < e.expiry() && (e.flags & F_CRED != 0 || !include) {
                 return true;
             }
-            i = e.grp_next;
+            i = e.key_next;
         }
         false
     }
@@ -531,61 +729,78 @@ impl PreflightCache {
     /// Fetch §concept-cache-clear: remove every entry whose partition key, byte-serialized origin
     /// and URL are `key`'s (whatever its credentials, method or header name).
     pub fn clear(&mut self, key: CacheKey<'_>) {
-        let hash = self.group_hash(key);
-        let Some(g) = self.find_group(key, hash) else {
+        let state = self.state_of(&key);
+        let Some(head) = self.key_head(&key, state) else {
             return;
         };
-        while let Some(head) = self.group(g).map(|gr| gr.head).filter(|&h| h != NIL) {
-            self.remove_entry(head);
+        let mut doomed = Vec::new();
+        let mut i = head;
+        while let Some(e) = self.slab.get(i) {
+            doomed.push(i);
+            i = e.key_next;
         }
+        self.remove_all(doomed, NIL);
     }
 
     /// Fetch §cors-preflight-cache ("must be removed after the seconds specified in their max-age
     /// field have passed"): remove every entry expired at `now`; returns how many were removed.
     pub fn purge_expired(&mut self, now: Instant) -> usize {
-        let mut n = 0;
-        while let Some(&top) = self.heap.first() {
-            if self
-                .entries
-                .get(top as usize)
-                .is_some_and(|e| e.expiry <= now)
-            {
-                self.remove_entry(top);
-                n += 1;
-            } else {
-                break;
-            }
-        }
-        n
+        let now = self.rel(now);
+        self.purge(now, NIL)
     }
 
     /// Fetch §concept-cache: the number of cache entries (one per method or header name).
     pub fn len(&self) -> usize {
-        self.len
+        self.slab.len
     }
 
     /// Fetch §concept-cache: whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.slab.len == 0
     }
 
-    /// Fetch §concept-cache: the accounted bytes ([`ENTRY_OVERHEAD`] + name per entry,
-    /// [`GROUP_OVERHEAD`] + partition key + origin + URL per group).
+    /// Fetch §concept-cache: the accounted bytes: per entry, [`ENTRY_OVERHEAD`] + the lengths of
+    /// its partition key, origin, URL and name. A bound on [`PreflightCache::heap_bytes`] up to
+    /// [`HEAP_SLACK`].
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// The heap the cache holds now, counted as an allocator does (each allocation's requested
+    /// size: its structures' capacities, not their lengths, and every entry's key). At most
+    /// [`PreflightCache::bytes`] + [`HEAP_SLACK`].
+    pub fn heap_bytes(&self) -> usize {
+        self.slab.heap_bytes()
+            + self.entries.heap_bytes()
+            + self.keys.heap_bytes()
+            + self.heap.capacity() * std::mem::size_of::<u32>()
+            + self.key_bytes
     }
 
     /// Fetch §concept-cache: the number of distinct (partition key, origin, URL) triples that have
     /// at least one entry — what Chromium's cache, which holds one preflight result per
     /// (origin, URL, network isolation key, …), counts as its size.
     pub fn group_count(&self) -> usize {
-        self.group_count
+        self.keys.len
+    }
+
+    // ----- time -----
+
+    /// `t` as signed nanoseconds from the epoch, within the expiry range.
+    fn rel(&self, t: Instant) -> i128 {
+        let Some(epoch) = self.epoch else {
+            return 0;
+        };
+        let clamp = |d: Duration| d.as_nanos().min(EXPIRY_MAX as u128) as i128;
+        if t >= epoch {
+            clamp(t.saturating_duration_since(epoch))
+        } else {
+            -clamp(epoch.saturating_duration_since(t))
+        }
     }
 
     // ----- matching and inserting -----
 
-    /// Probes for a §concept-cache-match-method / -header match; with `refresh`, sets the expiry of
-    /// every live match (and reports whether any existed) instead of stopping at the first.
     #[allow(clippy::too_many_arguments)]
     fn find_match(
         &mut self,
@@ -595,12 +810,41 @@ impl PreflightCache {
         name: &[u8],
         header: bool,
         wildcard_covers_authorization: bool,
-        refresh: Option<Instant>,
+        refresh: Option<i128>,
     ) -> bool {
-        // One SipHash pass over the key; each probe finishes a copy with its flags and name, and
-        // finds the entry without the group table (benches/cache.rs: hits cost ~2 hashes less).
-        let base = self.key_hasher(key);
-        let mut group_checked = false;
+        let state = self.state_of(&key);
+        self.find(
+            now,
+            &key,
+            state,
+            include,
+            name,
+            header,
+            wildcard_covers_authorization,
+            refresh,
+        )
+    }
+
+    /// Probes for a §concept-cache-match-method / -header match; with `refresh`, sets the expiry of
+    /// every live match (and reports whether any existed) instead of stopping at the first.
+    #[allow(clippy::too_many_arguments)]
+    fn find(
+        &mut self,
+        now: Instant,
+        key: &CacheKey<'_>,
+        state: u64,
+        include: bool,
+        name: &[u8],
+        header: bool,
+        wildcard_covers_authorization: bool,
+        refresh: Option<i128>,
+    ) -> bool {
+        if self.slab.len == 0 {
+            return false;
+        }
+        // `now` on the cache's time base, converted when a probe first finds an entry.
+        let mut now_rel = None;
+        let mut key_checked = false;
         let kind = if header { F_HEADER } else { 0 };
         // §concept-cache-match: entry's credentials is true, or it is false and the request's
         // credentials mode is not "include". (A non-include request probes credentials-false
@@ -617,24 +861,25 @@ impl PreflightCache {
             let names: [Option<&[u8]>; 2] =
                 [Some(name), if wildcard_ok { Some(b"*") } else { None }];
             for n in names.into_iter().flatten() {
-                let Some(i) = self.probe(now, &base, key, cred | kind, n, header) else {
+                let Some(i) = self.probe(now, &mut now_rel, key, state, cred | kind, n, header)
+                else {
                     // After a first miss, stop early when the key has no entries at all.
-                    if !group_checked {
-                        group_checked = true;
-                        let ghash = base.clone().finish() as u32;
-                        if self.find_group(key, ghash).is_none() {
+                    if !key_checked {
+                        key_checked = true;
+                        if self.key_head(key, state).is_none() {
                             return found;
                         }
                     }
                     continue;
                 };
-                self.lru_touch(i);
+                let Some(e) = self.slab.get_mut(i) else {
+                    continue;
+                };
+                e.flags |= F_REF;
                 match refresh {
                     None => return true,
                     Some(expiry) => {
-                        if let Some(e) = self.entries.get_mut(i as usize) {
-                            e.expiry = expiry;
-                        }
+                        e.set_expiry(expiry);
                         self.heap_fix(i);
                         found = true;
                     }
@@ -642,6 +887,47 @@ impl PreflightCache {
             }
         }
         found
+    }
+
+    /// The live entry with exactly this identity (key, credentials, kind, name); an expired one is
+    /// removed and not returned. A probe reads an entry only when its slot's tag matches;
+    /// `now_rel` is `now` on the cache's time base, converted on the first entry found.
+    #[allow(clippy::too_many_arguments)]
+    fn probe(
+        &mut self,
+        now: Instant,
+        now_rel: &mut Option<i128>,
+        key: &CacheKey<'_>,
+        state: u64,
+        flags: u8,
+        name: &[u8],
+        header: bool,
+    ) -> Option<u32> {
+        let hash = entry_hash(&self.seeds, state, flags, name, header);
+        let slab = &self.slab;
+        let pos = self.entries.find(hash, |i| {
+            slab.get(i).is_some_and(|e| {
+                // The stored name of a header entry is lowercase.
+                e.flags & F_KEY == flags && same_bytes(name, e.name(), header) && e.is(key)
+            })
+        })?;
+        let i = self.entries.idx_at(pos);
+        let now = *now_rel.get_or_insert_with(|| self.rel(now));
+        if self.slab.get(i).is_some_and(|e| now < e.expiry()) {
+            Some(i)
+        } else {
+            self.remove(i);
+            None
+        }
+    }
+
+    /// An entry of `key`'s triple, if any.
+    fn key_head(&self, key: &CacheKey<'_>, state: u64) -> Option<u32> {
+        let slab = &self.slab;
+        let pos = self.keys.find(key_hash(&self.seeds, state), |i| {
+            slab.get(i).is_some_and(|e| e.is(key))
+        })?;
+        Some(self.keys.idx_at(pos))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -655,7 +941,12 @@ impl PreflightCache {
         wildcard_covers_authorization: bool,
         max_age: Duration,
     ) {
-        let expiry = add_saturating(now, max_age);
+        if self.epoch.is_none() {
+            self.epoch = Some(now);
+        }
+        let now_rel = self.rel(now);
+        let age = max_age.as_nanos().min(EXPIRY_MAX as u128) as i128;
+        let expiry = (now_rel + age).min(EXPIRY_MAX);
         // Steps 7.12 / 7.14: a match exists → set its max-age (here: its expiry, counted from now).
         if self.find_match(
             now,
@@ -672,345 +963,244 @@ impl PreflightCache {
             return;
         }
         // Steps 7.13 / 7.15: create a new cache entry. The probes above removed any expired entry
-        // with this exact (group, credentials, kind, name), so the new one is unique.
-        let mut stored = Name::new(name);
-        if header {
-            stored.make_ascii_lowercase();
-        }
-        let base = self.key_hasher(key);
-        let ghash = base.clone().finish() as u32;
-        let existing = self.find_group(key, ghash);
-        let entry_cost = ENTRY_OVERHEAD.saturating_add(stored.as_bytes().len());
-        // Refuse what could not stay even if everything else were evicted (its group's bytes are
-        // counted whether or not the group exists yet), so the loop in `enforce_bounds` never
-        // evicts the entry it was called for.
-        let with_group = group_cost(
-            key.partition.as_bytes().len(),
-            key.origin.len().saturating_add(key.url.len()),
-        );
-        if self.config.max_entries == 0
-            || u32::try_from(key.origin.len()).is_err()
-            || entry_cost.saturating_add(with_group) > self.config.max_bytes
-            || (self.entries.len() >= (NIL as usize) - 1 && self.free_entries.is_empty())
-            || (self.groups.len() >= (NIL as usize) - 1 && self.free_groups.is_empty())
+        // with this exact (key, credentials, kind, name), so the new one is unique.
+        let (p, o, u) = (key.partition.as_bytes(), key.origin, key.url.as_bytes());
+        let key_len = p.len() + o.len() + u.len() + name.len();
+        let cost = ENTRY_OVERHEAD.saturating_add(key_len);
+        let (Ok(p_len), Ok(o_len), Ok(name_len)) = (
+            u16::try_from(p.len()),
+            u16::try_from(o.len()),
+            u32::try_from(name.len()),
+        ) else {
+            return;
+        };
+        // Refuse what could not stay even if everything else were evicted, so the loop in
+        // `enforce_bounds` never evicts the entry it was called for.
+        if self.config.max_entries == 0 || cost > self.config.max_bytes || self.slab.len >= MAX_LEN
         {
             return;
         }
-        let g = match existing {
-            Some(g) => g,
-            None => self.new_group(key, ghash),
-        };
-        let flags = F_LIVE | if include { F_CRED } else { 0 } | if header { F_HEADER } else { 0 };
-        let hash = entry_hash(&base, flags & F_KEY, stored.as_bytes(), header);
-        let entry = Entry {
-            name: stored,
-            expiry,
-            lru_prev: NIL,
-            lru_next: NIL,
-            grp_prev: NIL,
-            grp_next: NIL,
-            group: g,
+        let mut bytes = Vec::with_capacity(key_len);
+        bytes.extend_from_slice(p);
+        bytes.extend_from_slice(o);
+        bytes.extend_from_slice(u);
+        bytes.extend_from_slice(name);
+        if header {
+            if let Some(n) = bytes.get_mut(key_len - name.len()..) {
+                n.make_ascii_lowercase();
+            }
+        }
+        let flags = if include { F_CRED } else { 0 } | if header { F_HEADER } else { 0 };
+        let state = self.state_of(&key);
+        let hash = entry_hash(&self.seeds, state, flags, name, header);
+        let head = self.key_head(&key, state);
+        let i = self.slab.len as u32;
+        let mut entry = Entry {
+            key: bytes.into_boxed_slice(),
+            expiry_lo: 0,
             heap_pos: 0,
-            hash,
+            key_prev: NIL,
+            key_next: NIL,
+            name_len,
+            p_len,
+            o_len,
             flags,
+            expiry_hi: 0,
         };
-        let i = match self.free_entries.pop() {
-            Some(i) => {
-                if let Some(slot) = self.entries.get_mut(i as usize) {
-                    *slot = entry;
+        entry.set_expiry(expiry);
+        self.slab.push(entry);
+        let (slab, seeds) = (&self.slab, &self.seeds);
+        self.entries
+            .insert(hash, i, |v| entry_hash_of(slab, seeds, v));
+        match head {
+            // Linked after the triple's first entry (the key table keeps pointing at it).
+            Some(h) => {
+                let next = self.slab.get(h).map_or(NIL, |e| e.key_next);
+                if let Some(e) = self.slab.get_mut(h) {
+                    e.key_next = i;
                 }
-                i
+                if let Some(e) = self.slab.get_mut(next) {
+                    e.key_prev = i;
+                }
+                if let Some(e) = self.slab.get_mut(i) {
+                    e.key_prev = h;
+                    e.key_next = next;
+                }
             }
             None => {
-                self.entries.push(entry);
-                (self.entries.len() - 1) as u32
+                let (slab, seeds) = (&self.slab, &self.seeds);
+                self.keys
+                    .insert(key_hash(seeds, state), i, |v| key_hash_of(slab, seeds, v));
             }
-        };
-        let entries = &self.entries;
-        self.entry_table
-            .insert(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
+        }
         self.heap_push(i);
-        self.lru_push_front(i);
-        // Link into the group's entry list.
-        let old_head = self.group(g).map_or(NIL, |gr| gr.head);
-        if let Some(e) = self.entries.get_mut(i as usize) {
-            e.grp_next = old_head;
-        }
-        if let Some(h) = self.entries.get_mut(old_head as usize) {
-            h.grp_prev = i;
-        }
-        if let Some(Some(gr)) = self.groups.get_mut(g as usize) {
-            gr.head = i;
-            gr.count += 1;
-        }
-        self.len += 1;
-        self.bytes = self.bytes.saturating_add(entry_cost);
-        self.enforce_bounds(now);
-    }
-
-    /// The live entry with exactly this identity (the key's bytes, credentials, kind, name); an
-    /// expired one is removed and not returned. `base` is [`PreflightCache::key_hasher`] of `key`.
-    fn probe(
-        &mut self,
-        now: Instant,
-        base: &DefaultHasher,
-        key: CacheKey<'_>,
-        key_flags: u8,
-        name: &[u8],
-        header: bool,
-    ) -> Option<u32> {
-        let hash = entry_hash(base, key_flags, name, header);
-        let (entries, groups) = (&self.entries, &self.groups);
-        let i = self.entry_table.find(hash, |v| {
-            entries.get(v as usize).is_some_and(|e| {
-                e.hash == hash
-                    && e.flags & F_KEY == key_flags
-                    && if header {
-                        e.name.as_bytes().eq_ignore_ascii_case(name)
-                    } else {
-                        e.name.as_bytes() == name
-                    }
-                    && groups
-                        .get(e.group as usize)
-                        .and_then(Option::as_ref)
-                        .is_some_and(|gr| gr.is(key))
-            })
-        })?;
-        if self.entries.get(i as usize).is_some_and(|e| now < e.expiry) {
-            Some(i)
-        } else {
-            self.remove_entry(i);
-            None
-        }
+        self.bytes = self.bytes.saturating_add(cost);
+        self.key_bytes += key_len;
+        self.enforce_bounds(now_rel, i);
     }
 
     fn over_bounds(&self) -> bool {
-        self.len > self.config.max_entries || self.bytes > self.config.max_bytes
+        self.slab.len > self.config.max_entries || self.bytes > self.config.max_bytes
     }
 
-    /// Eviction order: all expired entries first, then least recently used ones.
-    fn enforce_bounds(&mut self, now: Instant) {
+    /// Eviction order: all expired entries first, then CLOCK (module docs). `new` is never evicted.
+    fn enforce_bounds(&mut self, now: i128, mut new: u32) {
         if !self.over_bounds() {
             return;
         }
-        self.purge_expired(now);
-        while self.over_bounds() && self.lru_tail != NIL {
-            self.remove_entry(self.lru_tail);
+        new = self.purge_tracking(now, new).1;
+        while self.over_bounds() && self.slab.len > 1 {
+            if self.hand >= self.slab.len {
+                self.hand = 0;
+            }
+            let h = self.hand as u32;
+            if h == new {
+                self.hand += 1;
+                continue;
+            }
+            if let Some(e) = self.slab.get_mut(h).filter(|e| e.flags & F_REF != 0) {
+                e.flags &= !F_REF;
+                self.hand += 1;
+                continue;
+            }
+            if self.slab.len as u32 - 1 == new {
+                new = h;
+            }
+            self.remove(h);
+            // Past the entry that moved into the hole.
+            self.hand += 1;
         }
     }
 
-    // ----- hashing -----
-
-    // SipHash costs a fixed amount per `write` call besides its per-byte work, and these keys are
-    // short: the key is one `write` of a stack buffer when its bytes fit (the choice depends only
-    // on the lengths, so a key always hashes the same way), and an entry's hash continues the
-    // key's state with its flags and name. benches/cache.rs.
-
-    /// SipHash state after the (partition key, origin, URL) bytes, with their lengths.
-    fn key_hasher(&self, key: CacheKey<'_>) -> DefaultHasher {
-        let mut h = self.hasher.build_hasher();
-        let p = key.partition.as_bytes();
-        let (o, u) = (key.origin, key.url.as_bytes());
-        let mut buf = [0u8; 256];
-        let total = 16usize
-            .saturating_add(p.len())
-            .saturating_add(o.len())
-            .saturating_add(u.len());
-        match buf.get_mut(..total) {
-            Some(dst) => {
-                // The two lengths keep the (partition, origin, URL) split unambiguous.
-                let (lens, rest) = dst.split_at_mut(16);
-                let (pl, ol) = lens.split_at_mut(8);
-                pl.copy_from_slice(&(p.len() as u64).to_le_bytes());
-                ol.copy_from_slice(&(o.len() as u64).to_le_bytes());
-                let (pd, rest) = rest.split_at_mut(p.len());
-                pd.copy_from_slice(p);
-                let (od, ud) = rest.split_at_mut(o.len());
-                od.copy_from_slice(o);
-                ud.copy_from_slice(u);
-                h.write(dst);
-            }
-            None => {
-                h.write_usize(p.len());
-                h.write(p);
-                h.write_usize(o.len());
-                h.write(o);
-                h.write(u);
-            }
-        }
-        h
+    /// Removes every entry expired at `now` but `keep`; returns how many.
+    fn purge(&mut self, now: i128, keep: u32) -> usize {
+        self.purge_tracking(now, keep).0
     }
 
-    fn group_hash(&self, key: CacheKey<'_>) -> u32 {
-        self.key_hasher(key).finish() as u32
-    }
-
-    // ----- groups -----
-
-    fn group(&self, g: u32) -> Option<&Group> {
-        self.groups.get(g as usize).and_then(Option::as_ref)
-    }
-
-    fn find_group(&self, key: CacheKey<'_>, hash: u32) -> Option<u32> {
-        let groups = &self.groups;
-        self.group_table.find(hash, |g| {
-            groups
-                .get(g as usize)
-                .and_then(Option::as_ref)
-                .is_some_and(|gr| gr.hash == hash && gr.is(key))
-        })
-    }
-
-    fn new_group(&mut self, key: CacheKey<'_>, hash: u32) -> u32 {
-        let mut data = Vec::with_capacity(key.origin.len() + key.url.len());
-        data.extend_from_slice(key.origin);
-        data.extend_from_slice(key.url.as_bytes());
-        let group = Group {
-            partition: key.partition.clone(),
-            data: data.into_boxed_slice(),
-            origin_len: key.origin.len() as u32,
-            head: NIL,
-            count: 0,
-            hash,
-        };
-        self.bytes = self.bytes.saturating_add(group.cost());
-        let g = match self.free_groups.pop() {
-            Some(g) => {
-                if let Some(slot) = self.groups.get_mut(g as usize) {
-                    *slot = Some(group);
+    /// [`PreflightCache::purge`], also returning where `keep` is afterwards.
+    fn purge_tracking(&mut self, now: i128, keep: u32) -> (usize, u32) {
+        // The expired entries form a subtree at the heap's root.
+        let mut doomed = Vec::new();
+        let mut stack = vec![0usize];
+        while let Some(pos) = stack.pop() {
+            let Some(&i) = self.heap.get(pos) else {
+                continue;
+            };
+            if self.slab.get(i).is_some_and(|e| e.expiry() <= now) {
+                if i != keep {
+                    doomed.push(i);
                 }
-                g
+                stack.extend([2 * pos + 1, 2 * pos + 2]);
             }
-            None => {
-                self.groups.push(Some(group));
-                (self.groups.len() - 1) as u32
+        }
+        let n = doomed.len();
+        (n, self.remove_all(doomed, keep))
+    }
+
+    /// Removes these entries, highest index first (so none of them moves before its turn);
+    /// returns where `keep` is afterwards.
+    fn remove_all(&mut self, mut doomed: Vec<u32>, mut keep: u32) -> u32 {
+        doomed.sort_unstable_by(|a, b| b.cmp(a));
+        for i in doomed {
+            if self.slab.len as u32 - 1 == keep {
+                keep = i;
             }
-        };
-        let groups = &self.groups;
-        self.group_table.insert(hash, g, |v| {
-            groups
-                .get(v as usize)
-                .and_then(Option::as_ref)
-                .map_or(0, |gr| gr.hash)
-        });
-        self.group_count += 1;
-        g
+            self.remove(i);
+        }
+        keep
     }
 
     // ----- removal -----
 
-    fn remove_entry(&mut self, i: u32) {
-        let Some(e) = self
-            .entries
-            .get(i as usize)
-            .filter(|e| e.flags & F_LIVE != 0)
-        else {
+    /// Removes entry `i`; the slab's last entry moves into its place.
+    fn remove(&mut self, i: u32) {
+        let Some(e) = self.slab.get(i) else {
             return;
         };
-        let (hash, g, gp, gn, cost) = (
-            e.hash,
-            e.group,
-            e.grp_prev,
-            e.grp_next,
-            ENTRY_OVERHEAD + e.name.as_bytes().len(),
-        );
-        let entries = &self.entries;
-        self.entry_table
-            .remove(hash, i, |v| entries.get(v as usize).map_or(0, |e| e.hash));
-        self.heap_remove(i);
-        self.lru_unlink(i);
-        // Unlink from the group's entry list.
-        if let Some(p) = self.entries.get_mut(gp as usize) {
-            p.grp_next = gn;
+        let (prev, next, cost, key_len) = (e.key_prev, e.key_next, e.cost(), e.key.len());
+        let (slab, seeds) = (&self.slab, &self.seeds);
+        // The lookup table.
+        if let Some(pos) = self.entries.find(entry_hash_of(slab, seeds, i), |v| v == i) {
+            self.entries
+                .remove_at(pos, |v| entry_hash_of(slab, seeds, v));
         }
-        if let Some(n) = self.entries.get_mut(gn as usize) {
-            n.grp_prev = gp;
-        }
-        let mut group_empty = false;
-        if let Some(Some(gr)) = self.groups.get_mut(g as usize) {
-            if gr.head == i {
-                gr.head = gn;
+        // The triple's list, and the key table when `i` is the entry it points at.
+        if prev == NIL {
+            if let Some(pos) = self.keys.find(key_hash_of(slab, seeds, i), |v| v == i) {
+                if next == NIL {
+                    self.keys.remove_at(pos, |v| key_hash_of(slab, seeds, v));
+                } else {
+                    self.keys.set_idx(pos, next);
+                }
             }
-            gr.count -= 1;
-            group_empty = gr.count == 0;
+        } else if let Some(p) = self.slab.get_mut(prev) {
+            p.key_next = next;
         }
-        if let Some(e) = self.entries.get_mut(i as usize) {
-            e.name = Name::Inline(0, [0; INLINE]);
-            e.flags = 0;
+        if let Some(n) = self.slab.get_mut(next) {
+            n.key_prev = prev;
         }
-        self.free_entries.push(i);
-        self.len -= 1;
+        self.heap_remove(i);
         self.bytes = self.bytes.saturating_sub(cost);
-        if group_empty {
-            self.remove_group(g);
+        self.key_bytes -= key_len;
+        // Move the last entry into the hole: every reference to it follows.
+        let last = self.slab.len as u32 - 1;
+        if i != last {
+            self.relocate(last, i);
+        }
+        let moved = self.slab.pop();
+        if i != last {
+            if let (Some(slot), Some(moved)) = (self.slab.get_mut(i), moved) {
+                *slot = moved;
+            }
+        }
+        if self.heap.capacity() > 2 * self.heap.len() + 64 {
+            self.heap.shrink_to(self.heap.len() + self.heap.len() / 2);
         }
     }
 
-    fn remove_group(&mut self, g: u32) {
-        let Some(gr) = self.groups.get_mut(g as usize).and_then(Option::take) else {
+    /// Points every reference to entry `from` at `to` (the entry itself is moved by the caller).
+    fn relocate(&mut self, from: u32, to: u32) {
+        let Some(e) = self.slab.get(from) else {
             return;
         };
-        let groups = &self.groups;
-        self.group_table.remove(gr.hash, g, |v| {
-            groups
-                .get(v as usize)
-                .and_then(Option::as_ref)
-                .map_or(0, |x| x.hash)
-        });
-        self.bytes = self.bytes.saturating_sub(gr.cost());
-        self.free_groups.push(g);
-        self.group_count -= 1;
-    }
-
-    // ----- LRU list (head = most recently used) -----
-
-    fn lru_push_front(&mut self, i: u32) {
-        let old = self.lru_head;
-        if let Some(e) = self.entries.get_mut(i as usize) {
-            e.lru_prev = NIL;
-            e.lru_next = old;
+        let (prev, next, heap_pos) = (e.key_prev, e.key_next, e.heap_pos);
+        let (slab, seeds) = (&self.slab, &self.seeds);
+        if let Some(pos) = self
+            .entries
+            .find(entry_hash_of(slab, seeds, from), |v| v == from)
+        {
+            self.entries.set_idx(pos, to);
         }
-        match self.entries.get_mut(old as usize) {
-            Some(h) => h.lru_prev = i,
-            None => self.lru_tail = i,
+        if prev == NIL {
+            if let Some(pos) = self
+                .keys
+                .find(key_hash_of(slab, seeds, from), |v| v == from)
+            {
+                self.keys.set_idx(pos, to);
+            }
+        } else if let Some(p) = self.slab.get_mut(prev) {
+            p.key_next = to;
         }
-        self.lru_head = i;
-    }
-
-    fn lru_unlink(&mut self, i: u32) {
-        let Some(e) = self.entries.get(i as usize) else {
-            return;
-        };
-        let (p, n) = (e.lru_prev, e.lru_next);
-        match self.entries.get_mut(p as usize) {
-            Some(pe) => pe.lru_next = n,
-            None => self.lru_head = n,
+        if let Some(n) = self.slab.get_mut(next) {
+            n.key_prev = to;
         }
-        match self.entries.get_mut(n as usize) {
-            Some(ne) => ne.lru_prev = p,
-            None => self.lru_tail = p,
-        }
-    }
-
-    fn lru_touch(&mut self, i: u32) {
-        if self.lru_head != i {
-            self.lru_unlink(i);
-            self.lru_push_front(i);
+        if let Some(h) = self.heap.get_mut(heap_pos as usize) {
+            *h = to;
         }
     }
 
     // ----- expiry min-heap (indexed: each entry knows its position) -----
 
-    fn expiry_at(&self, pos: usize) -> Option<Instant> {
+    fn expiry_at(&self, pos: usize) -> Option<i128> {
         let i = *self.heap.get(pos)?;
-        self.entries.get(i as usize).map(|e| e.expiry)
+        self.slab.get(i).map(Entry::expiry)
     }
 
     fn heap_swap(&mut self, a: usize, b: usize) {
         self.heap.swap(a, b);
         for pos in [a, b] {
             if let Some(&i) = self.heap.get(pos) {
-                if let Some(e) = self.entries.get_mut(i as usize) {
+                if let Some(e) = self.slab.get_mut(i) {
                     e.heap_pos = pos as u32;
                 }
             }
@@ -1049,21 +1239,21 @@ impl PreflightCache {
     fn heap_push(&mut self, i: u32) {
         let pos = self.heap.len();
         self.heap.push(i);
-        if let Some(e) = self.entries.get_mut(i as usize) {
+        if let Some(e) = self.slab.get_mut(i) {
             e.heap_pos = pos as u32;
         }
         self.sift_up(pos);
     }
 
     fn heap_fix(&mut self, i: u32) {
-        if let Some(e) = self.entries.get(i as usize) {
+        if let Some(e) = self.slab.get(i) {
             let pos = self.sift_up(e.heap_pos as usize);
             self.sift_down(pos);
         }
     }
 
     fn heap_remove(&mut self, i: u32) {
-        let Some(pos) = self.entries.get(i as usize).map(|e| e.heap_pos as usize) else {
+        let Some(pos) = self.slab.get(i).map(|e| e.heap_pos as usize) else {
             return;
         };
         let Some(last) = self.heap.len().checked_sub(1) else {

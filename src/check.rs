@@ -75,26 +75,66 @@ pub fn cors_check_values(
     origin: &[u8],
     credentials: CredentialsMode,
 ) -> Result<(), NetworkError> {
+    let mut failures =
+        cors_check_failures(stage, allow_origin, allow_credentials, origin, credentials);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.swap_remove(0))
+    }
+}
+
+/// Fetch §concept-cors-check, judging every rule: the failure the algorithm returns first, then
+/// the credentials rule (steps 6–8) when the origin rule (steps 2–4) failed too, so that one fix
+/// covers both. Empty when the check passes.
+///
+/// ```
+/// use corsgate::check::cors_check_failures;
+/// use corsgate::error::{NetworkError, Stage};
+/// use corsgate::request::CredentialsMode;
+/// let f = cors_check_failures(Stage::Response, None, None, b"https://a.example", CredentialsMode::Include);
+/// assert!(matches!(f[..], [NetworkError::MissingAllowOrigin { .. }, NetworkError::AllowCredentialsNotTrue { got: None, .. }]));
+/// ```
+pub fn cors_check_failures(
+    stage: Stage,
+    allow_origin: Option<&[u8]>,
+    allow_credentials: Option<&[u8]>,
+    origin: &[u8],
+    credentials: CredentialsMode,
+) -> Vec<NetworkError> {
     let origin_string = || String::from_utf8_lossy(origin).into_owned();
     let include = credentials == CredentialsMode::Include;
+    let mut failures = Vec::new();
+
+    // Steps 6–8 (judged on their own): `Access-Control-Allow-Credentials` must be exactly `true`.
+    let credentials_failure = || match allow_credentials.map(header::normalize) {
+        Some(b"true") => None,
+        got => Some(NetworkError::AllowCredentialsNotTrue {
+            stage,
+            got: got.map(<[u8]>::to_vec),
+        }),
+    };
 
     // Step 2: if origin is null (absent), return failure. Null is not `null`.
     let Some(allow_origin) = allow_origin else {
-        return Err(NetworkError::MissingAllowOrigin {
+        failures.push(NetworkError::MissingAllowOrigin {
             stage,
             origin: origin_string(),
         });
+        // (Steps 6–8 would fail as well.)
+        failures.extend(include.then(credentials_failure).flatten());
+        return failures;
     };
     let allow_origin = header::normalize(allow_origin);
 
     // Step 3: credentials mode not "include" and origin is `*` → success.
     if !include && allow_origin == b"*" {
-        return Ok(());
+        return failures;
     }
 
     // Step 4: the byte-serialized request origin must be origin, byte for byte.
     if allow_origin != origin {
-        return Err(if allow_origin == b"*" {
+        failures.push(if allow_origin == b"*" {
             NetworkError::WildcardOriginWithCredentials {
                 stage,
                 origin: origin_string(),
@@ -121,17 +161,30 @@ pub fn cors_check_values(
 
     // Step 5: credentials mode not "include" → success.
     if !include {
-        return Ok(());
+        return failures;
     }
 
     // Steps 6–8: `Access-Control-Allow-Credentials` must be exactly `true`.
-    match allow_credentials.map(header::normalize) {
-        Some(b"true") => Ok(()),
-        got => Err(NetworkError::AllowCredentialsNotTrue {
-            stage,
-            got: got.map(<[u8]>::to_vec),
-        }),
-    }
+    failures.extend(credentials_failure());
+    failures
+}
+
+/// [`cors_check_at`], judging every rule ([`cors_check_failures`]); empty when it passes.
+pub fn cors_check_all(
+    stage: Stage,
+    headers: &HeaderMap,
+    origin: &[u8],
+    credentials: CredentialsMode,
+) -> Vec<NetworkError> {
+    let allow_origin = header::get_ref(headers, ACCESS_CONTROL_ALLOW_ORIGIN);
+    let allow_credentials = header::get_ref(headers, ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    cors_check_failures(
+        stage,
+        allow_origin.as_deref(),
+        allow_credentials.as_deref(),
+        origin,
+        credentials,
+    )
 }
 
 #[cfg(test)]

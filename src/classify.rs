@@ -45,7 +45,8 @@ pub struct PreflightReasons {
     pub inherited: bool,
     /// The CORS-unsafe request-header names, sorted and lowercase, as they go into
     /// `Access-Control-Request-Headers` under the policy (Fetch §cors-unsafe-request-header-names).
-    pub unsafe_headers: Vec<String>,
+    /// Each is the request's own `HeaderName` (a clone shares its bytes: no copy per name).
+    pub unsafe_headers: Vec<HeaderName>,
 }
 
 impl PreflightReasons {
@@ -157,18 +158,19 @@ pub fn classify(hop: &HopView<'_>, redirect_follow: bool, policy: &Policy) -> Br
 /// assert_eq!(unsafe_header_names(&h, &Policy::spec()), ["x-a"]);
 /// assert_eq!(unsafe_header_names(&h, &Policy::firefox()), ["x-a", "x-a"]);
 /// ```
-pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> {
+pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<HeaderName> {
     // Each entry on its own; also the combined judging when no name has several lines (each
     // value is then its name's combined value).
     let per_entry =
         policy.header_judging == HeaderJudging::PerEntry || headers.len() == headers.keys_len();
-    // A `HeaderName` is lowercase ASCII already: its string is the lowercased name.
-    let name_string = |n: &HeaderName| n.as_str().to_owned();
+    // A `HeaderName` is lowercase ASCII already: it is the lowercased name.
+    let name_string = |n: &HeaderName| n.clone();
     let mut names = if per_entry {
         safelist::unsafe_entries(
             headers.iter().map(|(n, v)| (n, v.as_bytes())),
             policy.unsafe_total_rule,
             policy.safelist,
+            true,
             name_string,
         )
     } else {
@@ -181,6 +183,7 @@ pub fn unsafe_header_names(headers: &HeaderMap, policy: &Policy) -> Vec<String> 
             combined.iter().map(|(n, v)| (*n, &v[..])),
             policy.unsafe_total_rule,
             policy.safelist,
+            true,
             name_string,
         )
     };

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::fetch::RequestKind;
 use crate::request::RedirectMode;
 
 /// Fetch §concept-cors-check: where a CORS check ran.
@@ -212,6 +213,15 @@ pub enum NetworkError {
     /// credentials mode `same-origin`, a redirect after the one that took the fetch away from the
     /// page's origin fails the CORS check made as if credentials were included.
     RedirectAfterCredentialsDropped,
+    /// Fetch §concept-http-fetch step 5 (§cross-origin-resource-policy-check): the response (a
+    /// redirect too) of a request whose response tainting is "opaque" did not let the request's
+    /// origin embed it (`Cross-Origin-Resource-Policy`, or the embedder policy's default).
+    CrossOriginResourcePolicy {
+        /// The response that was blocked: [`Stage::Response`] or [`Stage::Redirect`].
+        stage: Stage,
+        /// What the check saw and what would allow it.
+        blocked: crate::corp::CorpBlocked,
+    },
     /// Fetch §concept-http-fetch step 6.3: a redirect status while the redirect mode is "error".
     RedirectModeError {
         /// The redirect status.
@@ -237,6 +247,25 @@ pub enum NetworkError {
         /// The port.
         port: u16,
     },
+    /// Fetch §concept-http-network-fetch steps 6 and 8 (a connection that is failure, or no
+    /// response): the embedder reported that a request failed at the network level (refused,
+    /// reset, timed out, TLS…) through `Fetch::handle_network_failure`. On a preflight, Fetch
+    /// §cors-preflight-fetch-0 step 8 then returns a network error.
+    RequestFailed {
+        /// The request that failed: preflight or actual, at which redirect hop, to which URL.
+        exchange: Box<Exchange>,
+        /// What the embedder's transport reported.
+        failure: NetworkFailure,
+    },
+    /// Fetch §concept-http-network-fetch step 8.5: the answer is 101 (Switching Protocols).
+    /// A 1xx is an interim response (the fetch waits for the final one, see
+    /// `Fetch::handle_response`), and only a WebSocket handshake's 101 ends the wait; fetch()
+    /// never asks to switch protocols, and a server that switched has left HTTP: no final
+    /// response follows, and fetch() rejects (a network error). No CORS check runs on it.
+    SwitchedProtocols {
+        /// The request the 101 answered: preflight or actual, which hop, which URL.
+        exchange: Box<Exchange>,
+    },
     /// The preflight request could not be built from the request's parts (Fetch
     /// §cors-preflight-fetch-0 steps 1–5). Requests started through `UserAgent::start` always
     /// have valid parts; this exists so that no input can make the machine panic.
@@ -259,8 +288,10 @@ fn whole_list(allowed: &[String], wildcard: Option<WildcardIgnored>, needed: &[S
         .map(String::as_str)
         .filter(|item| !(drop_star && *item == "*"))
         .collect();
+    // One set of what the line holds, so a long list and many needed items cost linear time.
+    let mut present: std::collections::HashSet<&str> = items.iter().copied().collect();
     for item in needed {
-        if !items.contains(&item.as_str()) {
+        if present.insert(item) {
             items.push(item);
         }
     }
@@ -337,15 +368,27 @@ impl NetworkError {
             RedirectBodyNotReplayable { .. } => "fetch#http-redirect-fetch step 11",
             RedirectAfterCredentialsDropped => "not in Fetch: WebKit (NetworkLoadChecker)",
             RedirectModeError { .. } => "fetch#concept-http-fetch step 6.3",
+            CrossOriginResourcePolicy { blocked, .. } => blocked.spec(),
             NoCorsRedirectModeNotFollow { .. }
             | SameOriginModeCrossOrigin { .. }
             | CorsModeNonHttpScheme { .. } => "fetch#concept-main-fetch step 12",
             BadPort { .. } => "fetch#block-bad-port",
+            RequestFailed { exchange, .. } if exchange.kind == RequestKind::Preflight => {
+                "fetch#cors-preflight-fetch-0 step 8"
+            }
+            RequestFailed { .. } => "fetch#concept-http-network-fetch steps 8.1, 8.5",
+            SwitchedProtocols { .. } => "fetch#concept-http-network-fetch step 8.5",
             InvalidPreflightRequest { .. } => "fetch#cors-preflight-fetch-0 steps 1-5",
         }
     }
 
-    /// Fetch §concept-cors-check: the stage, for the CORS-check variants.
+    /// Which response (or request) broke the rule: [`Stage::Preflight`] for every failure of a
+    /// preflight's response (status, CORS check, methods, headers) or of the preflight request
+    /// itself; [`Stage::Redirect`] for a redirect response's rules (CORS check, `Location`,
+    /// limit, redirect mode); [`Stage::Response`] for the final response and a failed actual
+    /// request; `None` when main fetch refused the request before sending it (a bad port, mode
+    /// `same-origin` to another origin, a non-HTTP(S) URL in mode `cors`). Which redirect hop
+    /// is `Blocked::exchange`.
     pub fn stage(&self) -> Option<Stage> {
         use NetworkError::*;
         match self {
@@ -354,8 +397,46 @@ impl NetworkError {
             | AllowOriginMismatch { stage, .. }
             | WildcardOriginWithCredentials { stage, .. }
             | AllowCredentialsNotTrue { stage, .. } => Some(*stage),
-            _ => None,
+            PreflightStatusNotOk { .. }
+            | PreflightRedirect { .. }
+            | InvalidAllowMethods { .. }
+            | InvalidAllowHeaders { .. }
+            | MethodNotAllowed { .. }
+            | HeaderNotAllowed { .. }
+            | InvalidPreflightRequest { .. } => Some(Stage::Preflight),
+            RedirectLimit
+            | RedirectLocationInvalid { .. }
+            | RedirectUrlNotSendable { .. }
+            | RedirectToNonHttpScheme { .. }
+            | RedirectUrlHasCredentials { .. }
+            | RedirectBodyNotReplayable { .. }
+            | RedirectAfterCredentialsDropped
+            | RedirectModeError { .. } => Some(Stage::Redirect),
+            CrossOriginResourcePolicy { stage, .. } => Some(*stage),
+            RequestFailed { exchange, .. } | SwitchedProtocols { exchange } => {
+                Some(match exchange.kind {
+                    RequestKind::Preflight => Stage::Preflight,
+                    RequestKind::Actual => Stage::Response,
+                })
+            }
+            NoCorsRedirectModeNotFollow { .. }
+            | SameOriginModeCrossOrigin { .. }
+            | CorsModeNonHttpScheme { .. }
+            | BadPort { .. } => None,
         }
+    }
+
+    /// Whether this is a failure of Fetch §concept-cors-check itself (steps 2–8), on any stage.
+    pub fn is_cors_check(&self) -> bool {
+        use NetworkError::*;
+        matches!(
+            self,
+            MissingAllowOrigin { .. }
+                | MultipleAllowOrigin { .. }
+                | AllowOriginMismatch { .. }
+                | WildcardOriginWithCredentials { .. }
+                | AllowCredentialsNotTrue { .. }
+        )
     }
 
     /// Fetch §concept-cors-check: the same error with its stage replaced (other variants are
@@ -467,6 +548,15 @@ impl NetworkError {
                 "serve the resource without a redirect (the request's redirect mode is \"error\")"
                     .to_owned(),
             ),
+            CrossOriginResourcePolicy { blocked, .. } => Fix::Send(vec![format!(
+                "Cross-Origin-Resource-Policy: {}",
+                blocked.allowed_by()
+            )]),
+            RequestFailed { failure, .. } => Fix::Do(failure.kind.fix().to_owned()),
+            SwitchedProtocols { exchange } => Fix::Do(format!(
+                "answer the {} with a final response (status 200-599), not 101",
+                exchange.method
+            )),
             NoCorsRedirectModeNotFollow { .. }
             | SameOriginModeCrossOrigin { .. }
             | CorsModeNonHttpScheme { .. }
@@ -644,6 +734,28 @@ impl NetworkError {
                 f,
                 "the response is a redirect ({status}) and the request's redirect mode is \"error\""
             ),
+            CrossOriginResourcePolicy { stage, blocked } => {
+                let what = stage.response_phrase();
+                match (&blocked.received, blocked.imposed_by) {
+                    (received, Some(coep)) => write!(
+                        f,
+                        "{what} ({}) has {}, and the page's embedder policy `{coep}` then requires Cross-Origin-Resource-Policy that lets origin `{}` embed it",
+                        Shown(blocked.url.as_bytes()),
+                        match received {
+                            None => "no Cross-Origin-Resource-Policy".to_owned(),
+                            Some(v) => format!("an invalid Cross-Origin-Resource-Policy `{}`", Shown(v)),
+                        },
+                        Shown(blocked.origin.as_bytes()),
+                    ),
+                    (_, None) => write!(
+                        f,
+                        "{what} ({}) has Cross-Origin-Resource-Policy: {}, which does not let origin `{}` embed it in a no-cors fetch",
+                        Shown(blocked.url.as_bytes()),
+                        blocked.policy,
+                        Shown(blocked.origin.as_bytes()),
+                    ),
+                }
+            }
             NoCorsRedirectModeNotFollow { redirect_mode } => write!(
                 f,
                 "a \"no-cors\" request must use redirect mode \"follow\", not \"{redirect_mode}\""
@@ -659,6 +771,18 @@ impl NetworkError {
                 Shown(url.as_bytes())
             ),
             BadPort { port } => write!(f, "port {port} is a bad port"),
+            RequestFailed { exchange, failure } => {
+                write!(f, "{exchange} failed: {}", failure.kind.as_str())?;
+                if !failure.detail.is_empty() {
+                    write!(f, " ({})", Shown(failure.detail.as_bytes()))?;
+                }
+                Ok(())
+            }
+            SwitchedProtocols { exchange } => write!(
+                f,
+                "{exchange} was answered with status 101 (Switching Protocols), not a final \
+                 response: fetch() never asks to switch protocols, so none follows"
+            ),
             InvalidPreflightRequest { reason } => {
                 write!(f, "the preflight request cannot be built: {reason}")
             }
@@ -681,3 +805,273 @@ impl fmt::Display for NetworkError {
 }
 
 impl std::error::Error for NetworkError {}
+
+/// One request of a fetch and where it stands in it: the preflight or the actual request, after
+/// how many redirects, to which URL. [`Blocked::exchange`] and [`NetworkError::RequestFailed`]
+/// name the exchange that ended a fetch with it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Exchange {
+    /// Preflight or actual request.
+    pub kind: RequestKind,
+    /// Redirects followed before this request (0: the request's first URL).
+    pub hop: u32,
+    /// The request's method (`OPTIONS` for a preflight).
+    pub method: http::Method,
+    /// The request's URL.
+    pub url: url::Url,
+}
+
+impl fmt::Display for Exchange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            RequestKind::Preflight => "the preflight request",
+            RequestKind::Actual => "the request",
+        };
+        write!(
+            f,
+            "{what} {} {}",
+            self.method,
+            Shown(self.url.as_str().as_bytes())
+        )?;
+        match self.hop {
+            0 => Ok(()),
+            1 => f.write_str(" (after 1 redirect)"),
+            n => write!(f, " (after {n} redirects)"),
+        }
+    }
+}
+
+/// What went wrong below HTTP, as the embedder's transport reports it to
+/// `Fetch::handle_network_failure` (Fetch §concept-http-network-fetch step 8: "If connection
+/// is failure", or the HTTP request over it fails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The host name did not resolve.
+    Dns,
+    /// The connection was refused (nothing listens on the port).
+    Refused,
+    /// The connection (or its TLS handshake, or the response) did not come in time.
+    TimedOut,
+    /// TLS failed (handshake, certificate).
+    Tls,
+    /// A connection that was used before closed (or was reset) before any byte of the response
+    /// arrived: the server closed an idle keep-alive connection as the request went out. HTTP
+    /// lets a client send the request again on a new connection (RFC 9110 §9.2.2), and browsers
+    /// do: the fetch hands the same request out once more (see `Fetch::handle_network_failure`).
+    ClosedBeforeResponse,
+    /// The connection was reset or closed during the response, or on a new connection.
+    Reset,
+    /// The response could not be parsed as HTTP.
+    Protocol,
+    /// Anything else.
+    Other,
+}
+
+impl FailureKind {
+    /// A short name, as messages show it (`connection refused`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "the host name did not resolve",
+            FailureKind::Refused => "connection refused",
+            FailureKind::TimedOut => "timed out",
+            FailureKind::Tls => "TLS failed",
+            FailureKind::ClosedBeforeResponse => "the connection closed before any response",
+            FailureKind::Reset => "the connection was reset",
+            FailureKind::Protocol => "the response is not valid HTTP",
+            FailureKind::Other => "network failure",
+        }
+    }
+
+    /// What to change, in words ([`Fix::Do`] of [`NetworkError::RequestFailed`]).
+    pub fn fix(self) -> &'static str {
+        match self {
+            FailureKind::Dns => "check the host name: it must resolve",
+            FailureKind::Refused => "check that the server listens at this host and port",
+            FailureKind::TimedOut => {
+                "make the server answer within the timeout (or raise the timeout)"
+            }
+            FailureKind::Tls => "check the server's TLS certificate and configuration",
+            FailureKind::ClosedBeforeResponse | FailureKind::Reset => {
+                "make the server answer the request instead of closing the connection"
+            }
+            FailureKind::Protocol => "make the server answer with a valid HTTP response",
+            FailureKind::Other => "check that the server is reachable",
+        }
+    }
+}
+
+/// A request that failed at the network level: what kind of failure, and the transport's own
+/// words (kept for messages; may be empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NetworkFailure {
+    /// What kind of failure.
+    pub kind: FailureKind,
+    /// The transport's message (e.g. `Connection refused (os error 111)`).
+    pub detail: String,
+}
+
+impl NetworkFailure {
+    /// A failure of this kind with the transport's message.
+    pub fn new(kind: FailureKind, detail: impl Into<String>) -> NetworkFailure {
+        NetworkFailure {
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// How a fetch ended in a network error (Fetch §concept-network-error): every rule the failing
+/// check broke, and the exchange whose response (or failure) broke them.
+///
+/// Fetch's algorithms stop at the first failed step; [`Blocked::error`] is that one, so what a
+/// browser reports is unchanged. The same check's later rules are judged too and listed in
+/// [`Blocked::errors`], so that [`Blocked::fix`] gives every header line the exchange needs in
+/// one edit: a preflight answered without `Access-Control-Allow-Origin`, without the method and
+/// without two headers gets one fix naming all four lines.
+///
+/// ```
+/// use corsgate::error::{Blocked, Fix, NetworkError, Stage};
+/// let b = Blocked::from(NetworkError::MissingAllowOrigin { stage: Stage::Response, origin: "https://app.example".into() });
+/// assert_eq!(b.stage(), Some(Stage::Response));
+/// assert_eq!(b.fix(), Some(Fix::Send(vec!["Access-Control-Allow-Origin: https://app.example".into()])));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Blocked {
+    exchange: Option<Exchange>,
+    /// Never empty.
+    errors: Vec<NetworkError>,
+}
+
+impl From<NetworkError> for Blocked {
+    fn from(error: NetworkError) -> Blocked {
+        Blocked {
+            exchange: None,
+            errors: vec![error],
+        }
+    }
+}
+
+impl Blocked {
+    /// The failures of one check, in the standard's order (the first is what Fetch's algorithm
+    /// returns), at `exchange` (`None`: the request was refused before it was sent). `None`
+    /// when `errors` is empty.
+    pub fn new(exchange: Option<Exchange>, errors: Vec<NetworkError>) -> Option<Blocked> {
+        if errors.is_empty() {
+            return None;
+        }
+        Some(Blocked { exchange, errors })
+    }
+
+    /// The rule whose failure Fetch's algorithm returns (the first one checked).
+    pub fn error(&self) -> &NetworkError {
+        &self.errors[0]
+    }
+
+    /// [`Blocked::error`], by value.
+    pub fn into_error(mut self) -> NetworkError {
+        self.errors.swap_remove(0)
+    }
+
+    /// Every rule the failing check broke, in the order the standard checks them.
+    pub fn errors(&self) -> &[NetworkError] {
+        &self.errors
+    }
+
+    /// The exchange whose response (or network failure) broke the rules: preflight or actual
+    /// request, which redirect hop, which URL. `None` when main fetch refused the request before
+    /// sending it (e.g. a bad port, even after a redirect: the redirect itself passed).
+    pub fn exchange(&self) -> Option<&Exchange> {
+        self.exchange.as_ref()
+    }
+
+    /// [`NetworkError::stage`] of the first error.
+    pub fn stage(&self) -> Option<Stage> {
+        self.error().stage()
+    }
+
+    /// [`NetworkError::spec`] of the first error.
+    pub fn spec(&self) -> &'static str {
+        self.error().spec()
+    }
+
+    /// Every broken rule in words, joined by `; `.
+    pub fn rule(&self) -> String {
+        let rules: Vec<String> = self.errors.iter().map(NetworkError::rule).collect();
+        rules.join("; ")
+    }
+
+    /// What makes the whole exchange pass in one edit: when every broken rule is fixed by
+    /// header lines, all their lines ([`Fix::Send`], each header once, in the order of the
+    /// errors); otherwise the instructions, then the lines to send as well ([`Fix::Do`]).
+    /// `None` when no error has a fix (the request itself must change).
+    pub fn fix(&self) -> Option<Fix> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut todo: Vec<String> = Vec::new();
+        for fix in self.errors.iter().filter_map(NetworkError::fix) {
+            match fix {
+                Fix::Send(send) => {
+                    for line in send {
+                        let name = line.split(':').next().unwrap_or_default();
+                        // Two rules asking for the same header agree (e.g. `true`); keep one.
+                        let same = |l: &String| {
+                            l.split(':')
+                                .next()
+                                .unwrap_or_default()
+                                .eq_ignore_ascii_case(name)
+                        };
+                        if !lines.iter().any(same) {
+                            lines.push(line);
+                        }
+                    }
+                }
+                Fix::Do(what) => {
+                    if !todo.contains(&what) {
+                        todo.push(what);
+                    }
+                }
+            }
+        }
+        match (todo.is_empty(), lines.is_empty()) {
+            (true, true) => None,
+            (true, false) => Some(Fix::Send(lines)),
+            (false, true) => Some(Fix::Do(todo.join("; "))),
+            (false, false) => Some(Fix::Do(format!(
+                "{}; and send: {}",
+                todo.join("; "),
+                lines.join("; ")
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [error] = self.errors.as_slice() {
+            return error.fmt(f);
+        }
+        f.write_str("blocked: ")?;
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            error.describe(f)?;
+            let spec = error.spec();
+            write!(
+                f,
+                " (Fetch §{})",
+                spec.strip_prefix("fetch#").unwrap_or(spec)
+            )?;
+        }
+        if let Some(fix) = self.fix() {
+            write!(f, "; {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Blocked {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.error())
+    }
+}

@@ -8,10 +8,14 @@
 //! - opaque (§concept-filtered-response-opaque) and opaque-redirect
 //!   (§concept-filtered-response-opaque-redirect): status 0 and no headers.
 
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
 use http::header::ACCESS_CONTROL_EXPOSE_HEADERS;
 use http::HeaderMap;
 
 use crate::forbidden::is_forbidden_response_header_name;
+use crate::hash::{lower_word, FoldBuild};
 use crate::header;
 use crate::request::{CredentialsMode, ResponseTainting};
 use crate::safelist::is_cors_safelisted_response_header_name;
@@ -36,15 +40,78 @@ pub fn visible_header_names(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
+    // Opaque filtered response: header list « ».
+    if tainting == ResponseTainting::Opaque {
+        return Vec::new();
+    }
+    // A `HeaderName` is lowercase ASCII already: its string is the name's isomorphic decoding,
+    // and a `HeaderMap`'s names are unique, so the kept names need sorting only. They are sorted
+    // as (first 8 bytes as a big-endian word, name): the same order as the names', with most
+    // comparisons decided on one word; on the stack when there are few.
+    let mut small = [(0u64, ""); SMALL];
+    let mut large = Vec::new();
+    let kept: &mut [(u64, &str)] = if headers.keys_len() <= SMALL {
+        let mut n = 0;
+        for_each_visible(headers, tainting, credentials, |name| {
+            if let Some(slot) = small.get_mut(n) {
+                *slot = (sort_prefix(name.as_bytes()), name);
+                n += 1;
+            }
+        });
+        small.get_mut(..n).unwrap_or_default()
+    } else {
+        large.reserve(headers.keys_len());
+        for_each_visible(headers, tainting, credentials, |name| {
+            large.push((sort_prefix(name.as_bytes()), name));
+        });
+        &mut large
+    };
+    kept.sort_unstable();
+    kept.iter().map(|&(_, name)| name.to_owned()).collect()
+}
+
+/// Names kept on the stack while sorting (more go to the heap).
+const SMALL: usize = 32;
+
+/// The first 8 bytes of `name` as a big-endian word, zero-padded: words compare as the names'
+/// first 8 bytes do (a shorter name's padding sorts before any byte only when the names are
+/// equal that far, and then the whole names decide).
+fn sort_prefix(name: &[u8]) -> u64 {
+    match name.first_chunk::<8>() {
+        Some(w) => u64::from_be_bytes(*w),
+        None => name
+            .iter()
+            .enumerate()
+            .fold(0, |w, (i, &b)| w | u64::from(b) << (56 - 8 * i)),
+    }
+}
+
+/// Calls `keep` with the name of each header of `headers` that a script may read after filtering
+/// for `tainting` (Basic or Cors), in the map's order.
+fn for_each_visible<'a>(
+    headers: &'a HeaderMap,
+    tainting: ResponseTainting,
+    credentials: CredentialsMode,
+    mut keep: impl FnMut(&'a str),
+) {
+    let names = headers.keys().map(http::HeaderName::as_str);
+    if tainting == ResponseTainting::Basic {
+        // Basic filtered response: exclude forbidden response-header names.
+        names
+            .filter(|n| !is_forbidden_response_header_name(n.as_bytes()))
+            .for_each(keep);
+        return;
+    }
+    // CORS filtered response: CORS-safelisted response-header names given the CORS-exposed
+    // header-name list (§concept-main-fetch step 14.1: the combined value of
+    // `Access-Control-Expose-Headers`).
     let expose = header::get_ref(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
-    // A `HeaderName` is lowercase ASCII already: its string is the name's isomorphic decoding.
-    filter_names(
-        headers.keys(),
-        expose.as_deref(),
-        tainting,
-        credentials,
-        |n| n.as_str().to_owned(),
-    )
+    let lookup = ExposedLookup::from_value(expose.as_deref(), credentials);
+    for name in names {
+        if safelisted_given(name.as_bytes(), |n| lookup.contains(n)) {
+            keep(name);
+        }
+    }
 }
 
 /// Fetch §concept-filtered-response: [`visible_header_names`] for a header list given as its names and the combined ("get") value
@@ -65,53 +132,37 @@ pub fn visible_names<'a, I: IntoIterator<Item = &'a [u8]>>(
     tainting: ResponseTainting,
     credentials: CredentialsMode,
 ) -> Vec<String> {
+    // Opaque filtered response: header list « ».
+    if tainting == ResponseTainting::Opaque {
+        return Vec::new();
+    }
     // Isomorphic decode, ASCII-lowercased.
-    let lower = |n: &&[u8]| -> String {
+    let lower = |n: &[u8]| -> String {
         match std::str::from_utf8(n) {
             Ok(s) if n.is_ascii() => s.to_ascii_lowercase(),
             _ => n.iter().map(|&b| b.to_ascii_lowercase() as char).collect(),
         }
     };
-    filter_names(
-        names.into_iter(),
-        expose_headers,
-        tainting,
-        credentials,
-        lower,
-    )
-}
-
-/// [`visible_names`] for names of any type, each made a string (isomorphic decoded,
-/// ASCII-lowercased) by `to_string`.
-fn filter_names<N: AsRef<[u8]>>(
-    names: impl Iterator<Item = N>,
-    expose_headers: Option<&[u8]>,
-    tainting: ResponseTainting,
-    credentials: CredentialsMode,
-    to_string: impl Fn(&N) -> String,
-) -> Vec<String> {
-    // Opaque filtered response: header list « ».
-    if tainting == ResponseTainting::Opaque {
-        return Vec::new();
-    }
-    // A sorted vector rather than a `BTreeSet`: one allocation for the list (benches/response.rs),
-    // sized for every name.
+    let names = names.into_iter();
+    // A sorted vector rather than a `BTreeSet`: one allocation for the list, sized for every name.
     let mut out: Vec<String> = Vec::with_capacity(names.size_hint().0);
     if tainting == ResponseTainting::Basic {
         // Basic filtered response: exclude forbidden response-header names.
         out.extend(
             names
-                .filter(|n| !is_forbidden_response_header_name(n.as_ref()))
-                .map(|n| to_string(&n)),
+                .filter(|n| !is_forbidden_response_header_name(n))
+                .map(lower),
         );
     } else {
         // CORS filtered response: CORS-safelisted response-header names given the CORS-exposed
-        // header-name list.
-        let exposed = exposed_header_names(expose_headers, credentials);
+        // header-name list. Each name is looked up in the exposed list in constant expected
+        // time, so the filter is linear in the number of headers whatever the length of the
+        // list (both are the server's).
+        let lookup = ExposedLookup::from_value(expose_headers, credentials);
         out.extend(
             names
-                .filter(|n| is_cors_safelisted_response_header_name_given(n.as_ref(), &exposed))
-                .map(|n| to_string(&n)),
+                .filter(|n| safelisted_given(n, |n| lookup.contains(n)))
+                .map(lower),
         );
     }
     out.sort_unstable();
@@ -151,10 +202,15 @@ pub fn exposed_header_names(
 
 /// Fetch §cors-safelisted-response-header-name given a CORS-exposed header-name list: one of the
 /// seven safelisted names, or a listed name that is not a forbidden response-header name.
+///
+/// One name costs O(list length) here; filtering a header list
+/// ([`visible_header_names`], [`visible_names`]) looks each name up in constant expected time.
 pub fn is_cors_safelisted_response_header_name_given(
     name: &[u8],
     exposed: &ExposedNames<'_>,
 ) -> bool {
+    // The standard's wording, name by name (the filters use `safelisted_given`, held to this in
+    // the unit tests).
     if is_cors_safelisted_response_header_name(name) {
         return true;
     }
@@ -163,7 +219,214 @@ pub fn is_cors_safelisted_response_header_name_given(
     }
     match exposed {
         ExposedNames::All => true,
-        ExposedNames::Listed(list) => list.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        ExposedNames::Listed(list) => list.iter().any(|n| same_name(n, name)),
+    }
+}
+
+/// Fetch §cors-safelisted-response-header-name with the list membership test `listed`: one of
+/// the seven safelisted names, or a listed name that is not a forbidden response-header name.
+fn safelisted_given(name: &[u8], listed: impl Fn(&[u8]) -> bool) -> bool {
+    match response_name_class(name) {
+        NameClass::Safelisted => true,
+        NameClass::Forbidden => false,
+        NameClass::Other => listed(name),
+    }
+}
+
+/// What Fetch says of a response-header name on its own (byte-case-insensitive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameClass {
+    /// §cors-safelisted-response-header-name: `Cache-Control`, `Content-Language`,
+    /// `Content-Length`, `Content-Type`, `Expires`, `Last-Modified`, `Pragma`.
+    Safelisted,
+    /// §forbidden-response-header-name: `Set-Cookie`, `Set-Cookie2`.
+    Forbidden,
+    /// Any other name.
+    Other,
+}
+
+/// [`NameClass`] of `name`: the nine names told apart by length first, so most names cost one
+/// comparison of lengths (`safelist::is_cors_safelisted_response_header_name` and
+/// `forbidden::is_forbidden_response_header_name` compare with each name in turn; a unit test
+/// holds the three to agree).
+fn response_name_class(name: &[u8]) -> NameClass {
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    let safelisted = match name.len() {
+        6 => is(b"pragma"),
+        7 => is(b"expires"),
+        12 => is(b"content-type"),
+        13 => is(b"cache-control") || is(b"last-modified"),
+        14 => is(b"content-length"),
+        16 => is(b"content-language"),
+        10 | 11 if is_forbidden_response_header_name(name) => return NameClass::Forbidden,
+        _ => false,
+    };
+    if safelisted {
+        NameClass::Safelisted
+    } else {
+        NameClass::Other
+    }
+}
+
+/// Lists up to this long are scanned; longer ones are hashed once. A scan of a few short names
+/// costs less than hashing one name, and bounds the work per header by a constant either way.
+const SCAN_LIMIT: usize = 8;
+
+/// Byte-case-insensitive membership in a CORS-exposed header-name list, built once per response.
+enum ExposedLookup<'a> {
+    All,
+    /// The list's first `len` names (at most [`SCAN_LIMIT`]), on the stack.
+    Scan {
+        names: [&'a [u8]; SCAN_LIMIT],
+        len: usize,
+    },
+    /// Randomly keyed (`hash::FoldBuild`): the names are the server's, so a server cannot
+    /// choose names that collide.
+    Hashed(HashSet<Caseless<'a>, FoldBuild>),
+}
+
+impl<'a> ExposedLookup<'a> {
+    /// Fetch §concept-main-fetch steps 14.1.1–14.1.3 ([`exposed_header_names`]) from the
+    /// combined `Access-Control-Expose-Headers` value, without building the list when it is
+    /// short: one pass over the value.
+    fn from_value(value: Option<&'a [u8]>, credentials: CredentialsMode) -> Self {
+        let empty = ExposedLookup::Scan {
+            names: [&[]; SCAN_LIMIT],
+            len: 0,
+        };
+        // Step 14.1.1: null leaves the list empty (step 14.1.3).
+        let Some(value) = value else {
+            return empty;
+        };
+        let mut names: [&[u8]; SCAN_LIMIT] = [&[]; SCAN_LIMIT];
+        let (mut len, mut star) = (0, false);
+        let tokens = for_each_token(value, |item| {
+            if let Some(slot) = names.get_mut(len) {
+                *slot = item;
+            }
+            len += 1;
+            star |= item == b"*";
+        });
+        if !tokens {
+            // Step 14.1.3: failure leaves the list empty.
+            return empty;
+        }
+        // Step 14.1.2: `*` and credentials mode not "include" → all names.
+        if star && credentials != CredentialsMode::Include {
+            return ExposedLookup::All;
+        }
+        if len <= SCAN_LIMIT {
+            return ExposedLookup::Scan { names, len };
+        }
+        let mut set = HashSet::with_capacity_and_hasher(len, FoldBuild::random());
+        for_each_token(value, |item| {
+            set.insert(Caseless(item));
+        });
+        ExposedLookup::Hashed(set)
+    }
+
+    fn contains(&self, name: &[u8]) -> bool {
+        match self {
+            ExposedLookup::All => true,
+            ExposedLookup::Scan { names, len } => names
+                .get(..*len)
+                .unwrap_or_default()
+                .iter()
+                .any(|n| same_name(n, name)),
+            ExposedLookup::Hashed(set) => set.contains(&Caseless(name)),
+        }
+    }
+}
+
+/// Fetch §extract-header-list-values for a `#token` value, in one pass and without a list
+/// (the items [`header::parse_token_list`] returns, handed to `each` in order): the value split
+/// on commas, each item trimmed of HTTP tab or space, empty items skipped. Returns `false` when
+/// an item is not a token: the whole list fails (items before it were handed out already).
+fn for_each_token<'a>(value: &'a [u8], mut each: impl FnMut(&'a [u8])) -> bool {
+    // The current item's first byte, the end of its last token byte, and whether tab or space
+    // followed that byte (a token byte after it means the item holds a space: not a token).
+    let (mut start, mut end, mut gap) = (None, 0, false);
+    for (i, &b) in value.iter().enumerate() {
+        if header::is_tchar(b) {
+            match start {
+                None => start = Some(i),
+                Some(_) if gap => return false,
+                Some(_) => {}
+            }
+            end = i + 1;
+        } else if b == b',' {
+            if let Some(s) = start.take() {
+                each(value.get(s..end).unwrap_or_default());
+            }
+            gap = false;
+        } else if header::is_http_tab_or_space(b) {
+            gap = start.is_some();
+        } else {
+            return false;
+        }
+    }
+    if let Some(s) = start {
+        each(value.get(s..end).unwrap_or_default());
+    }
+    true
+}
+
+/// A header name compared and hashed byte-case-insensitively (ASCII).
+struct Caseless<'a>(&'a [u8]);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        same_name(self.0, other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        #[cfg(test)]
+        counting::bump();
+        // The lowercased bytes a word at a time (`hash::lower_word`, no copy; the last word
+        // zero-padded), then the length, so no name's words are a prefix of another's.
+        let mut words = self.0.chunks_exact(8);
+        for w in &mut words {
+            let w = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
+            state.write_u64(lower_word(w));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let w = rest
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            state.write_u64(lower_word(w));
+        }
+        state.write_usize(self.0.len());
+    }
+}
+
+/// Header names compare byte-case-insensitively (Fetch §header-name: "byte-case-insensitive").
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    #[cfg(test)]
+    counting::bump();
+    a.len() == b.len() && a.eq_ignore_ascii_case(b)
+}
+
+/// Name operations (comparisons and hashes) on this thread, for the linear-cost test.
+#[cfg(test)]
+mod counting {
+    use std::cell::Cell;
+
+    thread_local! {
+        static OPS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub(super) fn bump() {
+        OPS.with(|c| c.set(c.get() + 1));
+    }
+
+    pub(super) fn take() -> u64 {
+        OPS.with(|c| c.replace(0))
     }
 }
 
@@ -192,9 +455,10 @@ impl ResponseType {
     }
 }
 
-/// Fetch §concept-filtered-response: what a script sees of a response: type, status, the names
-/// of the visible headers and the URL list.
+/// Fetch §concept-filtered-response: what a script sees of a response: type, status, the
+/// visible headers (names, and the header list with their values) and the URL list.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FilteredResponse {
     /// The filtered response's type.
     pub response_type: ResponseType,
@@ -202,6 +466,10 @@ pub struct FilteredResponse {
     pub status: u16,
     /// The visible header names, lowercase, sorted, unique; empty for opaque and opaque-redirect.
     pub header_names: Vec<String>,
+    /// The filtered header list: every line of the response head whose name is visible, with
+    /// its value, in the head's order per name (what `Response.headers` holds); empty for opaque
+    /// and opaque-redirect.
+    pub headers: HeaderMap,
     /// The URL list; empty for opaque (an opaque-redirect keeps it: no redirect was followed).
     pub url_list: Vec<url::Url>,
 }
@@ -217,16 +485,28 @@ impl FilteredResponse {
     ) -> Self {
         match tainting {
             ResponseTainting::Opaque => FilteredResponse::opaque(),
-            ResponseTainting::Basic | ResponseTainting::Cors => FilteredResponse {
-                response_type: if tainting == ResponseTainting::Basic {
-                    ResponseType::Basic
-                } else {
-                    ResponseType::Cors
-                },
-                status,
-                header_names: visible_header_names(headers, tainting, credentials),
-                url_list,
-            },
+            ResponseTainting::Basic | ResponseTainting::Cors => {
+                let header_names = visible_header_names(headers, tainting, credentials);
+                let mut visible = HeaderMap::with_capacity(header_names.len());
+                // `header_names` is sorted and lowercase, as `HeaderName`s are.
+                for (name, value) in headers {
+                    let n = name.as_str();
+                    if header_names.binary_search_by(|v| v.as_str().cmp(n)).is_ok() {
+                        visible.append(name.clone(), value.clone());
+                    }
+                }
+                FilteredResponse {
+                    response_type: if tainting == ResponseTainting::Basic {
+                        ResponseType::Basic
+                    } else {
+                        ResponseType::Cors
+                    },
+                    status,
+                    header_names,
+                    headers: visible,
+                    url_list,
+                }
+            }
         }
     }
 
@@ -236,6 +516,7 @@ impl FilteredResponse {
             response_type: ResponseType::Opaque,
             status: 0,
             header_names: Vec::new(),
+            headers: HeaderMap::new(),
             url_list: Vec::new(),
         }
     }
@@ -247,6 +528,7 @@ impl FilteredResponse {
             response_type: ResponseType::OpaqueRedirect,
             status: 0,
             header_names: Vec::new(),
+            headers: HeaderMap::new(),
             url_list,
         }
     }
@@ -265,9 +547,250 @@ impl FilteredResponse {
     }
 
     /// Fetch §concept-filtered-response: whether a header named `name` (any case) is visible.
+    /// A binary search: [`FilteredResponse::header_names`] is lowercase and sorted.
     pub fn is_visible(&self, name: &[u8]) -> bool {
+        // The names are lowercase and sorted: a binary search on the lowercased name.
+        let lower = name.iter().map(u8::to_ascii_lowercase);
         self.header_names
-            .iter()
-            .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+            .binary_search_by(|n| n.bytes().cmp(lower.clone()))
+            .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A response with `n` headers and `Access-Control-Expose-Headers` naming every other one
+    /// (in another case): the names visible, and the name operations (comparisons and hashes)
+    /// the CORS filter made.
+    fn expose_every_other(n: usize) -> (Vec<String>, u64) {
+        let names: Vec<Vec<u8>> = (0..n).map(|i| format!("x-h-{i}").into_bytes()).collect();
+        let mut aceh = Vec::new();
+        for name in names.iter().step_by(2) {
+            aceh.extend_from_slice(&name.to_ascii_uppercase());
+            aceh.extend_from_slice(b", ");
+        }
+        counting::take();
+        let visible = visible_names(
+            names.iter().map(Vec::as_slice),
+            Some(&aceh),
+            ResponseTainting::Cors,
+            CredentialsMode::Omit,
+        );
+        (visible, counting::take())
+    }
+
+    /// Issue: with the exposed list scanned per header, 1 000 headers cost 500 000 comparisons
+    /// and 10 000 cost 50 million. Each header now costs a bounded number of name operations:
+    /// one hash, and the comparisons of its hash bucket.
+    #[test]
+    fn exposure_is_linear_in_the_number_of_headers() {
+        let mut per_header = Vec::new();
+        for n in [10, 100, 1_000, 10_000] {
+            let (visible, ops) = expose_every_other(n);
+            assert_eq!(visible.len(), n / 2);
+            assert!(visible
+                .iter()
+                .all(|v| v.ends_with(['0', '2', '4', '6', '8'])));
+            // Building the set hashes each listed name once (n / 2), and each header is hashed
+            // and compared with the few names of its bucket.
+            assert!(ops <= 4 * n as u64, "{n} headers: {ops} name operations");
+            per_header.push(ops as f64 / n as f64);
+        }
+        // Flat per header from 10 to 10 000 (a quadratic filter would grow 1 000-fold).
+        let (lo, hi) = (per_header[1], per_header[3]);
+        assert!(hi <= lo * 1.5, "per header: {per_header:?}");
+    }
+
+    #[test]
+    fn short_and_long_lists_agree_with_the_single_name_rule() {
+        for n in [0, 1, SCAN_LIMIT, SCAN_LIMIT + 1, 40] {
+            let listed: Vec<String> = (0..n).map(|i| format!("X-Listed-{i}")).collect();
+            let aceh = listed.join(",");
+            let exposed = exposed_header_names(Some(aceh.as_bytes()), CredentialsMode::Omit);
+            let lookup = ExposedLookup::from_value(Some(aceh.as_bytes()), CredentialsMode::Omit);
+            for probe in [
+                "x-listed-0",
+                "X-LISTED-39",
+                "x-listed-40",
+                "x-other",
+                "set-cookie",
+            ] {
+                let p = probe.as_bytes();
+                assert_eq!(
+                    safelisted_given(p, |n| lookup.contains(n)),
+                    is_cors_safelisted_response_header_name_given(p, &exposed),
+                    "{n} listed, {probe}"
+                );
+            }
+        }
+    }
+
+    /// The length-first name classes are the two predicates of `safelist` and `forbidden`.
+    #[test]
+    fn name_classes_agree_with_the_predicates() {
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        for n in [
+            "cache-control",
+            "content-language",
+            "content-length",
+            "content-type",
+            "expires",
+            "last-modified",
+            "pragma",
+            "set-cookie",
+            "set-cookie2",
+            "content-typf",
+            "set-cookie3",
+            "set-cookiE",
+            "pragmas",
+            "expire",
+            "x-custom",
+            "",
+        ] {
+            names.push(n.as_bytes().to_vec());
+            names.push(n.to_ascii_uppercase().into_bytes());
+            // Every one-byte change of each name (other lengths and near misses).
+            for i in 0..n.len() {
+                let mut m = n.as_bytes().to_vec();
+                m[i] ^= 0x01;
+                names.push(m);
+            }
+        }
+        for n in &names {
+            let want = if is_cors_safelisted_response_header_name(n) {
+                NameClass::Safelisted
+            } else if is_forbidden_response_header_name(n) {
+                NameClass::Forbidden
+            } else {
+                NameClass::Other
+            };
+            assert_eq!(
+                response_name_class(n),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(n)
+            );
+        }
+    }
+
+    #[test]
+    fn sort_prefixes_order_as_the_names() {
+        let names = [
+            "",
+            "a",
+            "a-",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgh-",
+            "abcdefgi",
+            "b",
+            "x-ratelimit",
+            "x-request-id",
+            "\x7f",
+        ];
+        for a in names {
+            for b in names {
+                let key = |s: &str| (sort_prefix(s.as_bytes()), s.to_owned());
+                assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a:?} {b:?}");
+                if sort_prefix(a.as_bytes()) != sort_prefix(b.as_bytes()) {
+                    assert_eq!(
+                        sort_prefix(a.as_bytes()).cmp(&sort_prefix(b.as_bytes())),
+                        a.cmp(b)
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass list reader hands out exactly `header::parse_token_list`'s items, and
+        /// fails exactly when it fails.
+        #[test]
+        fn token_items_are_the_parsed_list(value in proptest::collection::vec(
+            proptest::sample::select(b"aZ9-*!, \t,\x0c\"\x80;=".to_vec()), 0..24)
+        ) {
+            let mut items = Vec::new();
+            let ok = for_each_token(&value, |i| items.push(i));
+            match header::parse_token_list(&value) {
+                Ok(list) => {
+                    proptest::prop_assert!(ok);
+                    proptest::prop_assert_eq!(items, list);
+                }
+                Err(_) => proptest::prop_assert!(!ok),
+            }
+        }
+
+        /// Filtering a header map (names and expose list on their fast paths) keeps exactly the
+        /// names the single-name rule (§cors-safelisted-response-header-name given
+        /// `exposed_header_names`) keeps, lowercase, sorted and unique.
+        #[test]
+        fn map_filter_is_the_single_name_rule(
+            names in proptest::collection::vec(proptest::sample::select(vec![
+                "content-type", "Content-Length", "set-cookie", "SET-COOKIE2", "pragma",
+                "x-a", "x-b", "X-Request-Id", "x-request-ie", "etag", "*", "expires",
+                "x-ratelimit-remaining", "x-ratelimit-limit", "last-modified", "cache-control",
+            ]), 0..40),
+            listed in proptest::collection::vec(proptest::sample::select(vec![
+                "x-a", "X-B", "x-request-id", "ETag", "*", "set-cookie", "pragma", "x-c",
+                "x-ratelimit-remaining", "content-type", "x-d", "x-e", "x-f", "x-g", "x-h",
+            ]), 0..14),
+            separator in proptest::sample::select(vec![",", ", ", " ,\t", ",,"]),
+            include in proptest::bool::ANY,
+            basic in proptest::bool::ANY,
+        ) {
+            let credentials = if include { CredentialsMode::Include } else { CredentialsMode::Omit };
+            let tainting = if basic { ResponseTainting::Basic } else { ResponseTainting::Cors };
+            let aceh = listed.join(separator);
+            let mut map = HeaderMap::new();
+            for n in &names {
+                map.append(
+                    http::HeaderName::from_bytes(n.as_bytes()).expect("a name"),
+                    http::HeaderValue::from_static("v"),
+                );
+            }
+            map.append(
+                ACCESS_CONTROL_EXPOSE_HEADERS,
+                http::HeaderValue::from_str(&aceh).expect("a value"),
+            );
+            let exposed = exposed_header_names(Some(aceh.as_bytes()), credentials);
+            let mut want: Vec<String> = map
+                .keys()
+                .map(|n| n.as_str())
+                .filter(|n| {
+                    if basic {
+                        !is_forbidden_response_header_name(n.as_bytes())
+                    } else {
+                        is_cors_safelisted_response_header_name_given(n.as_bytes(), &exposed)
+                    }
+                })
+                .map(str::to_owned)
+                .collect();
+            want.sort();
+            want.dedup();
+            proptest::prop_assert_eq!(visible_header_names(&map, tainting, credentials), want.clone());
+            let from_bytes = visible_names(
+                map.keys().map(|n| n.as_str().as_bytes()),
+                Some(aceh.as_bytes()),
+                tainting,
+                credentials,
+            );
+            proptest::prop_assert_eq!(from_bytes, want);
+        }
+    }
+
+    #[test]
+    fn is_visible_ignores_case() {
+        let f = FilteredResponse {
+            response_type: ResponseType::Cors,
+            status: 200,
+            header_names: vec!["content-type".into(), "x-a".into(), "x-b".into()],
+            headers: HeaderMap::new(),
+            url_list: Vec::new(),
+        };
+        assert!(f.is_visible(b"X-B") && f.is_visible(b"content-TYPE") && f.is_visible(b"x-a"));
+        assert!(!f.is_visible(b"x-c") && !f.is_visible(b"") && !f.is_visible(b"x-"));
     }
 }

@@ -2,25 +2,31 @@
 //! fetch, HTTP-redirect fetch), driven by the caller.
 //!
 //! A [`UserAgent`] holds the [`Policy`] and the preflight cache shared by all its fetches.
-//! [`UserAgent::start`] turns a [`Request`] into a [`Fetch`]; the caller then loops:
+//! [`UserAgent::start`] turns a [`FetchRequest`] into a [`Fetch`]; the caller then loops:
 //! [`Fetch::poll`] says what to do next ([`Action::Send`] a request, or [`Action::Done`] with
 //! the outcome), and [`Fetch::handle_response`] takes the response head of what was sent. The
 //! clock is always an argument; nothing here reads it, sleeps, or touches a socket.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::time::Instant;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use url::Url;
 
 use crate::cache::{CacheKey, PreflightCache};
 use crate::classify::{classify, Branch, HopView, PreflightReasons};
-use crate::error::{NetworkError, Stage};
+use crate::corp::{self, CorpCheck};
+use crate::error::{Blocked, Exchange, FailureKind, NetworkError, NetworkFailure, Stage};
 pub use crate::expose::{FilteredResponse, ResponseType};
 use crate::guard::{Guard, GuardedHeaders};
+use crate::metadata::{self, MetadataInput};
 use crate::origin::{Origin, RedirectTaint};
 use crate::policy::{ClearCacheOn, HeadersAfterRedirect, Policy};
 use crate::redirect;
-use crate::request::{CredentialsMode, Mode, RedirectMode, Request, ResponseTainting, TargetError};
+use crate::request::{
+    CredentialsMode, FetchRequest, Mode, RedirectMode, ResponseTainting, TargetError,
+};
 use crate::{check, forbidden, method, preflight, safelist};
 
 /// A user agent: its policy and its CORS-preflight cache (Fetch §cors-preflight-cache), shared
@@ -59,7 +65,7 @@ impl UserAgent {
     /// forbidden method, a non-safelisted method in `no-cors` mode, a body on `GET`/`HEAD`).
     /// Forbidden headers are not errors: they are dropped and listed in
     /// [`Fetch::dropped_headers`].
-    pub fn start(&mut self, now: Instant, request: Request) -> Result<Fetch, RequestError> {
+    pub fn start(&mut self, now: Instant, request: FetchRequest) -> Result<Fetch, RequestError> {
         Fetch::start(self, now, request)
     }
 }
@@ -104,6 +110,36 @@ pub enum UsageError {
         /// What the fetch was doing.
         state: StateKind,
     },
+    /// A network failure was handed in when no request was outstanding.
+    #[error("a network failure was handed in, but the fetch is {state:?}: only a request poll() returned can fail")]
+    UnexpectedNetworkFailure {
+        /// What the fetch was doing.
+        state: StateKind,
+    },
+}
+
+/// A response head in a form an embedder holds, and the body that comes with it, which
+/// [`Fetch::handle_response`] gives back untouched: `http::Response<B>` (body `B`) or
+/// `http::response::Parts` (body `()`).
+pub trait ResponseHead {
+    /// What comes with the head and is given back.
+    type Body;
+    /// The head, and the body set aside.
+    fn into_head(self) -> (http::response::Parts, Self::Body);
+}
+
+impl<B> ResponseHead for http::Response<B> {
+    type Body = B;
+    fn into_head(self) -> (http::response::Parts, B) {
+        self.into_parts()
+    }
+}
+
+impl ResponseHead for http::response::Parts {
+    type Body = ();
+    fn into_head(self) -> (http::response::Parts, ()) {
+        (self, ())
+    }
 }
 
 /// A header the request did not send, and why.
@@ -127,7 +163,7 @@ pub enum DropReason {
 }
 
 /// Which request an [`Outgoing`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestKind {
     /// A CORS-preflight request (`OPTIONS`); never with credentials.
     Preflight,
@@ -157,8 +193,9 @@ pub enum Action {
     Send(Outgoing),
     /// A request was handed out and its response is awaited.
     AwaitResponse,
-    /// The fetch is over: the response script sees, or the network error it gets.
-    Done(Result<Response, NetworkError>),
+    /// The fetch is over: the response script sees, or the network error it gets (every rule
+    /// the failing check broke, and at which exchange).
+    Done(Result<Response, Blocked>),
 }
 
 /// The filtered response script sees (Fetch §concept-filtered-response).
@@ -220,6 +257,41 @@ pub enum Event {
         /// The URL.
         url: Url,
     },
+    /// An interim response (1xx other than 101) was handed in and skipped: the fetch still
+    /// awaits the final response to the same request (Fetch §concept-http-network-fetch step
+    /// 8.5).
+    InterimSkipped {
+        /// The 1xx status.
+        status: u16,
+    },
+    /// A request closed before any response byte (a dead keep-alive connection): it is handed
+    /// out once more, to be sent on a new connection.
+    Retrying {
+        /// The request that failed.
+        exchange: Exchange,
+        /// How it failed.
+        failure: NetworkFailure,
+    },
+}
+
+/// Whether the request handed out may be sent again after a dead connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// A first attempt: one retry is left.
+    Available,
+    /// A retry was granted; the next request handed out is it.
+    Granted,
+    /// This request is the retry.
+    Used,
+}
+
+/// A request handed out: an [`Exchange`] but for its URL, the current URL until its response
+/// is handled (no copy of the URL per request handed out).
+#[derive(Debug)]
+struct Handed {
+    kind: RequestKind,
+    hop: u32,
+    method: Method,
 }
 
 /// A preflight to send or awaited: why, and the origin it carries.
@@ -242,7 +314,7 @@ enum State {
     AwaitingPreflight(Pending),
     RequestReady,
     AwaitingResponse,
-    Done(Result<Response, NetworkError>),
+    Done(Result<Response, Blocked>),
 }
 
 /// One fetch in progress (Fetch §fetching). Inspect it with the getters at any step.
@@ -268,6 +340,18 @@ pub struct Fetch {
     use_cors_preflight: bool,
     partition: crate::request::PartitionKey,
     referrer_policy: crate::origin::ReferrerPolicy,
+    /// The request's destination (`Sec-Fetch-Dest`).
+    destination: crate::metadata::Destination,
+    /// The embedder policy of the request's client (the CORP check).
+    embedder_policy: crate::corp::EmbedderPolicy,
+    /// The request's user-activation (`Sec-Fetch-User`).
+    user_activation: bool,
+    /// `Policy::metadata_site`, `Policy::preflight_metadata_current_url_only`.
+    metadata_site: crate::metadata::SiteRule,
+    preflight_metadata_current_url_only: bool,
+    /// The current hop's actual request carries no Fetch metadata
+    /// (`Policy::metadata_dropped_after_cross_origin_cors_redirect`).
+    metadata_dropped: bool,
     tainting: ResponseTainting,
     redirect_count: u32,
     /// Some main fetch in the chain took the CORS-with-preflight branch (main fetch step 12.3
@@ -298,6 +382,10 @@ pub struct Fetch {
     fail_before_request: bool,
     dropped: Vec<DroppedHeader>,
     events: Vec<Event>,
+    /// The request handed out whose response (or failure) is awaited; its URL is the current
+    /// URL, which changes only after its response (see [`Fetch::take_outstanding`]).
+    outstanding: Option<Handed>,
+    retry: Retry,
     state: State,
 }
 
@@ -322,11 +410,17 @@ fn apply_guard(
     // The common case: under `request`, validation lets every header through as it is (a value
     // it accepts has no surrounding whitespace, so normalizing leaves it unchanged): the kept
     // list is script's list, unchanged.
+    // (`Guard::validate` step 1 on a `HeaderName` and a `HeaderValue`: every `HeaderName` is a
+    // token and no `HeaderValue` holds 0x00, 0x0A or 0x0D (`guard::http_types_are_valid`), so
+    // only the surrounding whitespace of the value is left to check.)
     if guard == Guard::Request
         && headers.iter().all(|(name, value)| {
             let (n, v) = (name.as_str().as_bytes(), value.as_bytes());
             // (A rebuilt list holds plain values: a sensitive one takes the general path.)
-            !value.is_sensitive() && !engine_forbidden(n) && guard.validate(n, v) == Ok(true)
+            !value.is_sensitive()
+                && !engine_forbidden(n)
+                && !crate::header::has_surrounding_whitespace(v)
+                && !forbidden::is_forbidden_request_header_lowercase(n, v)
         })
     {
         return (headers, Vec::new());
@@ -365,7 +459,11 @@ fn apply_guard(
 pub const REDIRECT_LIMIT: u32 = 20;
 
 impl Fetch {
-    fn start(ua: &mut UserAgent, now: Instant, request: Request) -> Result<Fetch, RequestError> {
+    fn start(
+        ua: &mut UserAgent,
+        now: Instant,
+        request: FetchRequest,
+    ) -> Result<Fetch, RequestError> {
         // The Request constructor: a URL with credentials is refused (§dom-request step 5.4).
         if redirect::includes_credentials(&request.url) {
             return Err(RequestError::UrlHasCredentials(request.url.to_string()));
@@ -415,6 +513,12 @@ impl Fetch {
             use_cors_preflight: request.use_cors_preflight,
             partition: request.partition,
             referrer_policy: request.referrer_policy,
+            destination: request.destination,
+            embedder_policy: request.embedder_policy,
+            user_activation: request.user_activation,
+            metadata_site: ua.policy.metadata_site,
+            preflight_metadata_current_url_only: ua.policy.preflight_metadata_current_url_only,
+            metadata_dropped: false,
             tainting: ResponseTainting::Basic,
             redirect_count: 0,
             preflight_branch: false,
@@ -428,6 +532,8 @@ impl Fetch {
             fail_before_request: false,
             dropped,
             events: Vec::new(),
+            outstanding: None,
+            retry: Retry::Available,
             state: State::RequestReady,
         };
         // Main fetch step 12: a URL that is not HTTP(S) on a branch that runs "scheme fetch" (a
@@ -553,16 +659,18 @@ impl Fetch {
             State::PreflightReady(pending) => match self.preflight_request(&pending) {
                 Ok(request) => {
                     self.state = State::AwaitingPreflight(pending);
-                    Action::Send(Outgoing {
+                    let out = Outgoing {
                         kind: RequestKind::Preflight,
                         request,
                         credentials: false,
-                    })
+                    };
+                    self.hand_out(&out);
+                    Action::Send(out)
                 }
                 Err(error) => {
-                    let outcome = Err(NetworkError::InvalidPreflightRequest {
+                    let outcome = Err(Blocked::from(NetworkError::InvalidPreflightRequest {
                         reason: error.to_string(),
-                    });
+                    }));
                     self.state = State::Done(outcome.clone());
                     Action::Done(outcome)
                 }
@@ -570,6 +678,7 @@ impl Fetch {
             State::RequestReady => {
                 let out = self.actual_request();
                 self.state = State::AwaitingResponse;
+                self.hand_out(&out);
                 Action::Send(out)
             }
             State::AwaitingPreflight(pending) => {
@@ -585,8 +694,33 @@ impl Fetch {
         }
     }
 
+    /// Records the exchange handed out, and whether it is a retry.
+    fn hand_out(&mut self, out: &Outgoing) {
+        self.outstanding = Some(Handed {
+            kind: out.kind,
+            hop: self.redirect_count,
+            method: out.request.method().clone(),
+        });
+        self.retry = match self.retry {
+            Retry::Granted => Retry::Used,
+            _ => Retry::Available,
+        };
+    }
+
+    /// The exchange handed out and awaited, if any: the URL it went to is the current URL (the
+    /// URL list grows only when its response is a redirect, after this is taken).
+    fn take_outstanding(&mut self) -> Option<Exchange> {
+        let handed = self.outstanding.take()?;
+        Some(Exchange {
+            kind: handed.kind,
+            hop: handed.hop,
+            method: handed.method,
+            url: self.current_url().clone(),
+        })
+    }
+
     /// The outcome, once the fetch is done.
-    pub fn outcome(&self) -> Option<&Result<Response, NetworkError>> {
+    pub fn outcome(&self) -> Option<&Result<Response, Blocked>> {
         match &self.state {
             State::Done(outcome) => Some(outcome),
             _ => None,
@@ -595,16 +729,48 @@ impl Fetch {
 
     // ----- input -----------------------------------------------------------------------------
 
-    /// Hands in the response head of the request last returned by [`Fetch::poll`].
+    /// Hands in the response head of the request last returned by [`Fetch::poll`], whatever
+    /// its status (a redirect, a 4xx or 5xx are responses too: the machine judges them), as an
+    /// `http::Response<B>` or its `Parts`; the body `B` comes back untouched, to be given to
+    /// script only if the outcome allows it (the body of a preflight or a followed redirect is
+    /// not script's).
+    ///
+    /// A 1xx head is not a final response (Fetch §concept-http-network-fetch step 8.5): a
+    /// 101 (Switching Protocols) ends the fetch in [`NetworkError::SwitchedProtocols`] without
+    /// a CORS check; any other 1xx is skipped ([`Event::InterimSkipped`]) and the fetch keeps
+    /// awaiting the final response to the same request.
     ///
     /// `now` is when it arrived (the preflight cache stores expiry times relative to it).
-    pub fn handle_response(
+    pub fn handle_response<R: ResponseHead>(
         &mut self,
         ua: &mut UserAgent,
         now: Instant,
-        response: http::Response<()>,
-    ) -> Result<(), UsageError> {
-        let mut response = response;
+        response: R,
+    ) -> Result<R::Body, UsageError> {
+        let (mut response, body) = response.into_head();
+        let awaiting = matches!(
+            self.state,
+            State::AwaitingPreflight(_) | State::AwaitingResponse
+        );
+        if awaiting && response.status.is_informational() {
+            // Fetch §concept-http-network-fetch step 8.5: while the response's status is 1xx,
+            // the fetch waits for the next response; only a "websocket" request (never fetch())
+            // stops at a 101.
+            if response.status != http::StatusCode::SWITCHING_PROTOCOLS {
+                self.events.push(Event::InterimSkipped {
+                    status: response.status.as_u16(),
+                });
+                return Ok(body);
+            }
+            // A server that switched protocols sends no final response: a network error.
+            if let Some(exchange) = self.take_outstanding() {
+                let error = NetworkError::SwitchedProtocols {
+                    exchange: Box::new(exchange.clone()),
+                };
+                self.fail_at(ua, Some(exchange), vec![error]);
+                return Ok(body);
+            }
+        }
         if ua.policy.merge_skips_empty_lines {
             // Firefox reads these through its merged header values (empty lines skipped); it
             // counts `Access-Control-Allow-Origin` lines instead, which Fetch's combining matches.
@@ -615,17 +781,19 @@ impl Fetch {
                 "access-control-max-age",
                 "access-control-expose-headers",
             ] {
-                crate::header::drop_empty_repeated_lines(response.headers_mut(), name);
+                crate::header::drop_empty_repeated_lines(&mut response.headers, name);
             }
         }
         match std::mem::replace(&mut self.state, State::AwaitingResponse) {
             State::AwaitingPreflight(pending) => {
-                self.on_preflight_response(ua, now, &pending, response);
-                Ok(())
+                let exchange = self.take_outstanding();
+                self.on_preflight_response(ua, now, &pending, response, exchange);
+                Ok(body)
             }
             State::AwaitingResponse => {
-                self.on_response(ua, now, response);
-                Ok(())
+                let exchange = self.take_outstanding();
+                self.on_response(ua, now, response, exchange);
+                Ok(body)
             }
             other => {
                 self.state = other;
@@ -634,6 +802,53 @@ impl Fetch {
                 })
             }
         }
+    }
+
+    /// Hands in that the request last returned by [`Fetch::poll`] failed at the network level
+    /// (Fetch §concept-http-network-fetch step 8: the connection is failure, or the HTTP request
+    /// over it fails): refused, reset, timed out, TLS… The fetch ends in
+    /// [`NetworkError::RequestFailed`] naming the exchange (on a preflight, Fetch
+    /// §cors-preflight-fetch-0 step 8; main fetch step 12.3 then clears the preflight cache
+    /// entries as for any network error).
+    ///
+    /// Except once per request: [`FailureKind::ClosedBeforeResponse`] (a connection closed
+    /// before any response byte, as a server closing an idle keep-alive connection does) makes
+    /// the fetch hand out the same request again ([`Event::Retrying`]); send it on a new
+    /// connection. A request whose body is a stream is not retried (it cannot be sent again,
+    /// §concept-http-network-fetch step 8.5).
+    pub fn handle_network_failure(
+        &mut self,
+        ua: &mut UserAgent,
+        failure: NetworkFailure,
+    ) -> Result<(), UsageError> {
+        let awaiting = matches!(
+            self.state,
+            State::AwaitingPreflight(_) | State::AwaitingResponse
+        );
+        let Some(exchange) = self.take_outstanding().filter(|_| awaiting) else {
+            return Err(UsageError::UnexpectedNetworkFailure {
+                state: self.state(),
+            });
+        };
+        let stream_body = exchange.kind == RequestKind::Actual && self.body && self.body_is_stream;
+        if failure.kind == FailureKind::ClosedBeforeResponse
+            && self.retry == Retry::Available
+            && !stream_body
+        {
+            self.retry = Retry::Granted;
+            self.state = match std::mem::replace(&mut self.state, State::AwaitingResponse) {
+                State::AwaitingPreflight(pending) => State::PreflightReady(pending),
+                _ => State::RequestReady,
+            };
+            self.events.push(Event::Retrying { exchange, failure });
+            return Ok(());
+        }
+        let error = NetworkError::RequestFailed {
+            exchange: Box::new(exchange.clone()),
+            failure,
+        };
+        self.fail_at(ua, Some(exchange), vec![error]);
+        Ok(())
     }
 
     // ----- the algorithms --------------------------------------------------------------------
@@ -710,7 +925,7 @@ impl Fetch {
                 if let Some(r) = reasons.as_mut() {
                     let before = r.unsafe_headers.len();
                     r.unsafe_headers.retain(|n| {
-                        let n = n.as_bytes();
+                        let n = n.as_str().as_bytes();
                         !(body_stripped && forbidden::is_request_body_header_name(n)
                             || auth_stripped
                                 && safelist::is_cors_non_wildcard_request_header_name(n))
@@ -838,7 +1053,7 @@ impl Fetch {
         let covers = ua.policy.cached_wildcard_covers_authorization;
         if !reasons.unsafe_headers.iter().all(|name| {
             ua.cache
-                .header_match_with(now, key, include, name.as_bytes(), covers)
+                .header_match_with(now, key, include, name.as_str().as_bytes(), covers)
         }) {
             return false;
         }
@@ -852,12 +1067,33 @@ impl Fetch {
         &self,
         pending: &Pending,
     ) -> Result<http::Request<()>, preflight::PreflightBuildError> {
-        preflight::preflight_request_to(
+        let mut request = preflight::preflight_request_to(
             self.target.clone(),
             self.origin_or_null(pending.null_origin),
             &self.method,
             &self.preflight_reasons(pending).unsafe_headers,
-        )
+        )?;
+        // HTTP-network-or-cache fetch step 8.13 for the preflight: a request whose mode is
+        // "cors", with the request's URL list, origin and destination (§cors-preflight-fetch-0
+        // step 1). Under `Policy::preflight_metadata_current_url_only` its site compares the
+        // origin it carries (opaque when `null`) with its URL alone.
+        let opaque;
+        let (origin, url_list) = if self.preflight_metadata_current_url_only {
+            let origin = if pending.null_origin {
+                opaque = Origin::new_opaque();
+                &opaque
+            } else {
+                &self.origin
+            };
+            (origin, std::slice::from_ref(self.current_url()))
+        } else {
+            (&self.origin, &self.url_list[..])
+        };
+        let input = MetadataInput::new(origin, url_list, Mode::Cors, self.destination);
+        if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
+            metadata.set_in(request.headers_mut());
+        }
+        Ok(request)
     }
 
     /// The actual request as it goes on the wire for CORS purposes (Fetch
@@ -884,6 +1120,16 @@ impl Fetch {
             headers.insert(http::header::ORIGIN, value.clone());
         }
         self.last_origin_header = origin_value;
+        // HTTP-network-or-cache fetch step 8.13: append the Fetch metadata headers (W3C Fetch
+        // Metadata §fetch-integration), unless the policy drops them on this hop.
+        if !self.metadata_dropped {
+            let mut input =
+                MetadataInput::new(&self.origin, &self.url_list, self.mode, self.destination);
+            input.user_activation = self.user_activation;
+            if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
+                metadata.set_in(&mut headers);
+            }
+        }
         let mut request = http::Request::new(());
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.target.clone();
@@ -907,11 +1153,11 @@ impl Fetch {
         ua: &mut UserAgent,
         now: Instant,
         pending: &Pending,
-        response: http::Response<()>,
+        parts: http::response::Parts,
+        exchange: Option<Exchange>,
     ) {
-        let (parts, ()) = response.into_parts();
         let header_names: Vec<&[u8]> = self.headers.keys().map(|n| n.as_str().as_bytes()).collect();
-        let result = preflight::validate_preflight_response(
+        let result = preflight::validate_preflight_response_all(
             parts.status,
             &parts.headers,
             &preflight::PreflightFor {
@@ -926,7 +1172,7 @@ impl Fetch {
             &ua.policy,
         );
         let result = match result {
-            Err(error) => return self.fail(ua, error),
+            Err(errors) => return self.fail_at(ua, exchange, errors),
             Ok(result) => result,
         };
         // Steps 7.10–7.12: create or update cache entries.
@@ -944,10 +1190,14 @@ impl Fetch {
             let covers = ua.policy.cached_wildcard_covers_authorization;
             let unsafe_names = &self.preflight_reasons(pending).unsafe_headers;
             let own_method = |m: &str| m == "*" || m == self.method.as_str();
-            let own_header =
-                |h: &str| h == "*" || unsafe_names.iter().any(|n| n.eq_ignore_ascii_case(h));
+            let own_header = |h: &str| {
+                h == "*"
+                    || unsafe_names
+                        .iter()
+                        .any(|n| n.as_str().eq_ignore_ascii_case(h))
+            };
             // The entries this request itself needs go in last, so that when the server lists
-            // more than the cache holds, eviction (least recently used first) takes the others
+            // more than the cache holds, eviction (CLOCK: unused entries first) takes the others
             // and the next identical request still finds its own.
             for own in [false, true] {
                 for m in result
@@ -986,8 +1236,13 @@ impl Fetch {
     }
 
     /// HTTP fetch steps 4.3–4.4 (the CORS check) and 6.3 (redirects), then main fetch's filtering.
-    fn on_response(&mut self, ua: &mut UserAgent, now: Instant, response: http::Response<()>) {
-        let (parts, ()) = response.into_parts();
+    fn on_response(
+        &mut self,
+        ua: &mut UserAgent,
+        now: Instant,
+        parts: http::response::Parts,
+        exchange: Option<Exchange>,
+    ) {
         let status = parts.status.as_u16();
         // HTTP fetch step 4.4: the CORS check, on every response of a CORS request (redirects too).
         if self.tainting == ResponseTainting::Cors {
@@ -997,10 +1252,28 @@ impl Fetch {
             } else {
                 Stage::Response
             };
-            if let Err(error) =
-                check::cors_check_at(stage, &parts.headers, origin.as_bytes(), self.credentials)
-            {
-                return self.fail(ua, error);
+            let errors =
+                check::cors_check_all(stage, &parts.headers, origin.as_bytes(), self.credentials);
+            if !errors.is_empty() {
+                return self.fail_at(ua, exchange, errors);
+            }
+        }
+        // HTTP fetch step 5: the cross-origin resource policy check, for a response (a redirect
+        // too) of a request whose response tainting is "opaque".
+        if self.tainting == ResponseTainting::Opaque {
+            let mut check = CorpCheck::new(&self.origin, self.current_url(), &parts.headers);
+            check.embedder_policy = self.embedder_policy;
+            // The response's request-includes-credentials (HTTP-network-or-cache fetch step
+            // 8.3: with "opaque" tainting, only credentials mode "include" sends them).
+            check.request_includes_credentials = self.credentials == CredentialsMode::Include;
+            if let Err(blocked) = corp::cross_origin_resource_policy_check(&check, ua.policy.corp) {
+                let stage = if redirect::is_redirect_status(status) {
+                    Stage::Redirect
+                } else {
+                    Stage::Response
+                };
+                let error = NetworkError::CrossOriginResourcePolicy { stage, blocked };
+                return self.fail_at(ua, exchange, vec![error]);
             }
         }
         // HTTP fetch step 6.3: a redirect status; switch on the redirect mode.
@@ -1017,7 +1290,8 @@ impl Fetch {
                 RedirectMode::Error
                     if ua.policy.redirect_error_needs_location && location_absent() => {}
                 RedirectMode::Error => {
-                    return self.fail(ua, NetworkError::RedirectModeError { status });
+                    let error = NetworkError::RedirectModeError { status };
+                    return self.fail_at(ua, exchange, vec![error]);
                 }
                 RedirectMode::Manual => {
                     let response = FilteredResponse::opaque_redirect(self.url_list.clone());
@@ -1027,7 +1301,7 @@ impl Fetch {
                     match self.follow_redirect(ua, now, parts.status, &parts.headers) {
                         Ok(true) => return,
                         Ok(false) => {} // No Location: the response is returned as it is.
-                        Err(error) => return self.fail(ua, error),
+                        Err(error) => return self.fail_at(ua, exchange, vec![error]),
                     }
                 }
             }
@@ -1100,6 +1374,10 @@ impl Fetch {
         }
         let current_origin = Origin::of_url(&current);
         let cross_origin = !current_origin.same_origin(&location_origin);
+        // WebKit: the request after a cross-origin hop in mode "cors" carries no Fetch metadata.
+        self.metadata_dropped = ua.policy.metadata_dropped_after_cross_origin_cors_redirect
+            && cross_origin
+            && self.mode == Mode::Cors;
         // Step 12: 301/302 POST and 303 non-GET/HEAD become GET without body (and, under the
         // policy, a cross-origin DELETE on any redirect: WebKit).
         let method_rewritten = redirect::rewrites_to_get(status, &self.method)
@@ -1208,13 +1486,30 @@ impl Fetch {
         self.state = State::Done(Ok(response));
     }
 
-    /// A network error ends the fetch; main fetch step 12.3 clears the cache entries for the
-    /// request when the CORS-with-preflight branch was taken.
+    /// A network error before the current hop's request is sent (main fetch refused it).
     fn fail(&mut self, ua: &mut UserAgent, error: NetworkError) {
+        self.fail_at(ua, None, vec![error]);
+    }
+
+    /// A network error ends the fetch: `errors` (never empty; the first is the one Fetch
+    /// returns) at `exchange`. Main fetch step 12.3 clears the cache entries for the request
+    /// when the CORS-with-preflight branch was taken.
+    fn fail_at(
+        &mut self,
+        ua: &mut UserAgent,
+        exchange: Option<Exchange>,
+        errors: Vec<NetworkError>,
+    ) {
+        let Some(blocked) = Blocked::new(exchange, errors) else {
+            return;
+        };
+        let error = blocked.error();
         let clear = match ua.policy.clear_cache_on {
             ClearCacheOn::NetworkError => self.preflight_branch,
             ClearCacheOn::CorsCheckFailure => {
-                self.hop_preflight_branch && error.stage().is_some_and(|s| s != Stage::Preflight)
+                self.hop_preflight_branch
+                    && error.is_cors_check()
+                    && error.stage() != Some(Stage::Preflight)
             }
             ClearCacheOn::Never => false,
         };
@@ -1229,6 +1524,6 @@ impl Fetch {
                 url: self.current_url().clone(),
             });
         }
-        self.state = State::Done(Err(error));
+        self.state = State::Done(Err(blocked));
     }
 }

@@ -25,6 +25,19 @@ pub fn is_forbidden_request_header(name: &[u8], value: &[u8]) -> bool {
     head.make_ascii_lowercase();
     let head = &*head;
     let whole = (head.len() == name.len()).then_some(head);
+    forbidden_lowercase(head, whole, value)
+}
+
+/// [`is_forbidden_request_header`] for a name that is byte-lowercase already (a `HeaderName`'s):
+/// nothing to copy.
+pub(crate) fn is_forbidden_request_header_lowercase(name: &[u8], value: &[u8]) -> bool {
+    debug_assert!(!name.iter().any(u8::is_ascii_uppercase));
+    forbidden_lowercase(name, Some(name), value)
+}
+
+/// [`is_forbidden_request_header`] given the byte-lowercased name's `head` (at least its first
+/// 32 bytes) and the whole lowercased name when `head` is all of it.
+fn forbidden_lowercase(head: &[u8], whole: Option<&[u8]>, value: &[u8]) -> bool {
     // 1. A byte-case-insensitive match for one of the fixed names: true.
     if matches!(
         whole,
@@ -103,6 +116,35 @@ pub fn is_request_body_header_name(name: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lowercase_shortcut_agrees() {
+        let long = [&b"sec-"[..], &[b'a'; 40][..]].concat();
+        let names: [&[u8]; 9] = [
+            b"Host",
+            b"X-HTTP-Method",
+            b"Proxy-A",
+            b"accept",
+            b"x-a",
+            b"DNT",
+            b"te",
+            b"Sec-X",
+            &long,
+        ];
+        let mut n = 0;
+        for name in names {
+            for value in [&b"TRACE"[..], b"get", b""] {
+                let lower = name.to_ascii_lowercase();
+                assert_eq!(
+                    is_forbidden_request_header_lowercase(&lower, value),
+                    is_forbidden_request_header(name, value),
+                    "{name:?} {value:?}"
+                );
+                n += 1;
+            }
+        }
+        assert_eq!(n, 27);
+    }
 
     #[test]
     fn long_names_match_the_prefixes_only() {

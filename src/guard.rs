@@ -308,6 +308,55 @@ impl GuardedHeaders {
 mod tests {
     use super::*;
 
+    /// The shortcut of `fetch::apply_guard`: on an `http::HeaderName` and `http::HeaderValue`,
+    /// `Guard::Request.validate` lets a header through exactly when its value has no surrounding
+    /// whitespace and it is not a forbidden request-header (every `HeaderName` is a token, no
+    /// `HeaderValue` holds NUL, LF or CR).
+    #[test]
+    fn http_types_are_valid() {
+        let mut names = 0;
+        let mut values = 0;
+        for b in 0..=255u8 {
+            if let Ok(n) = http::HeaderName::from_bytes(&[b'x', b]) {
+                assert!(is_token(n.as_str().as_bytes()), "{b:#04x}");
+                names += 1;
+            }
+            if let Ok(v) = http::HeaderValue::from_bytes(&[b'a', b, b'a']) {
+                assert!(check_header_value(v.as_bytes()).is_ok(), "{b:#04x}");
+                values += 1;
+            }
+        }
+        // The 77 tchars (an upper-case letter folds to its lower case); every byte but the
+        // controls other than tab, and DEL.
+        assert_eq!((names, values), (77, 224));
+        let mut checked = 0;
+        for name in [
+            "x-a",
+            "accept",
+            "sec-x",
+            "proxy-a",
+            "host",
+            "x-http-method-override",
+        ] {
+            for value in ["1", " 1", "1\t", "TRACE", "get, connect", "", "a\"b"] {
+                let (n, v) = (
+                    http::HeaderName::from_static(name),
+                    http::HeaderValue::from_str(value).expect("a value"),
+                );
+                let (n, v) = (n.as_str().as_bytes(), v.as_bytes());
+                let shortcut = !crate::header::has_surrounding_whitespace(v)
+                    && !is_forbidden_request_header(n, v);
+                assert_eq!(
+                    Guard::Request.validate(n, v) == Ok(true),
+                    shortcut,
+                    "{name}: {value:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 42);
+    }
+
     #[test]
     fn errors_and_guards() {
         let mut h = GuardedHeaders::new(Guard::None);

@@ -100,11 +100,12 @@ pub enum HeaderValueError {
 /// assert_eq!(check_header_value(b"a\nb"), Err(HeaderValueError::Lf));
 /// ```
 pub fn check_header_value(bytes: &[u8]) -> Result<(), HeaderValueError> {
-    if bytes.first().is_some_and(|&b| is_http_tab_or_space(b)) {
-        return Err(HeaderValueError::LeadingWhitespace);
-    }
-    if bytes.last().is_some_and(|&b| is_http_tab_or_space(b)) {
-        return Err(HeaderValueError::TrailingWhitespace);
+    if has_surrounding_whitespace(bytes) {
+        return Err(if bytes.first().is_some_and(|&b| is_http_tab_or_space(b)) {
+            HeaderValueError::LeadingWhitespace
+        } else {
+            HeaderValueError::TrailingWhitespace
+        });
     }
     // One pass without an early exit (it vectorizes); the first offending byte only on failure.
     let bad = |b: &u8| matches!(b, 0x00 | 0x0A | 0x0D);
@@ -116,6 +117,13 @@ pub fn check_header_value(bytes: &[u8]) -> Result<(), HeaderValueError> {
         Some(0x0A) => HeaderValueError::Lf,
         _ => HeaderValueError::Cr,
     })
+}
+
+/// Whether a value starts or ends with a tab or space (the part of Fetch §header-value that a
+/// `http::HeaderValue` does not already rule out).
+pub(crate) fn has_surrounding_whitespace(bytes: &[u8]) -> bool {
+    bytes.first().is_some_and(|&b| is_http_tab_or_space(b))
+        || bytes.last().is_some_and(|&b| is_http_tab_or_space(b))
 }
 
 /// Fetch §concept-header-value-normalize: remove leading and trailing HTTP whitespace bytes.

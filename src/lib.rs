@@ -9,10 +9,11 @@
 //! # Design overview
 //!
 //! ```text
-//!  Request ──► UserAgent::start ──► Fetch ──poll()──► Action::Send(Outgoing) ──► (caller's I/O)
-//!                                     ▲                                              │
-//!                                     └──────── handle_response(ua, now, head) ◄─────┘
-//!                                   poll() ──► Action::Done(Ok(Response) | Err(NetworkError))
+//!  FetchRequest ──► UserAgent::start ──► Fetch ──poll()──► Action::Send(Outgoing) ──► (caller's I/O)
+//!                                          ▲                                              │
+//!                                          ├──────── handle_response(ua, now, head) ◄─────┤
+//!                                          └──── handle_network_failure(ua, failure) ◄────┘
+//!                                   poll() ──► Action::Done(Ok(Response) | Err(Blocked))
 //! ```
 //!
 //! [`UserAgent`] holds a [`Policy`] (the Fetch Standard, or Chromium, Firefox or WebKit where
@@ -26,12 +27,15 @@
 //!
 //! ```
 //! use std::time::Instant;
-//! use corsgate::{Action, Origin, Policy, Request, UserAgent};
+//! use corsgate::{Action, FetchRequest, Policy, UserAgent};
 //!
 //! let mut ua = UserAgent::new(Policy::spec());
-//! let page = Origin::of_url(&"https://app.example/".parse().unwrap());
-//! let request = Request::new(page, "https://api.example/items".parse().unwrap())
-//!     .method(http::Method::PUT);
+//! let request = FetchRequest::builder()
+//!     .origin("https://app.example")
+//!     .url("https://api.example/items")
+//!     .method("PUT")
+//!     .build()
+//!     .unwrap();
 //! let mut fetch = ua.start(Instant::now(), request).unwrap();
 //!
 //! // A PUT is not CORS-safelisted: the first thing to send is a preflight.
@@ -46,8 +50,8 @@
 //!     .body(())
 //!     .unwrap();
 //! fetch.handle_response(&mut ua, Instant::now(), head).unwrap();
-//! let Action::Done(Err(error)) = fetch.poll() else { unreachable!() };
-//! assert!(error.to_string().contains("Access-Control-Allow-Methods: PUT"));
+//! let Action::Done(Err(blocked)) = fetch.poll() else { unreachable!() };
+//! assert!(blocked.to_string().contains("Access-Control-Allow-Methods: PUT"));
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
@@ -55,12 +59,15 @@
 pub mod cache;
 pub mod check;
 pub mod classify;
+pub mod corp;
 pub mod error;
 pub mod expose;
 pub mod fetch;
 pub mod forbidden;
 pub mod guard;
+mod hash;
 pub mod header;
+pub mod metadata;
 pub mod method;
 pub mod mime;
 pub mod origin;
@@ -72,18 +79,28 @@ pub mod replay;
 pub mod request;
 pub mod requirements;
 pub mod safelist;
+#[cfg(any(feature = "psl-data", test))]
+#[cfg_attr(not(feature = "psl-data"), allow(dead_code))]
+mod suffix_list;
+pub mod time;
 
 pub use cache::{CacheConfig, PreflightCache};
 pub use classify::{classify, Branch, PreflightReasons};
-pub use error::{Fix, NetworkError, Stage};
+pub use error::{Blocked, Exchange, FailureKind, Fix, NetworkError, NetworkFailure, Stage};
 pub use expose::{FilteredResponse, ResponseType};
 pub use fetch::{
     Action, DropReason, DroppedHeader, Event, Fetch, Outgoing, RequestError, RequestKind, Response,
-    StateKind, UsageError, UserAgent,
+    ResponseHead, StateKind, UsageError, UserAgent,
 };
-pub use origin::Origin;
+pub use origin::{Origin, OriginParseError};
 pub use policy::Policy;
-pub use request::{CredentialsMode, Mode, PartitionKey, RedirectMode, Request, ResponseTainting};
+#[allow(deprecated)]
+pub use request::Request;
+pub use request::{
+    BuildError, CredentialsMode, FetchRequest, Mode, PartitionKey, RedirectMode, RequestBuilder,
+    ResponseTainting,
+};
+pub use time::Timestamp;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -370,18 +370,33 @@ impl Origin {
             // 2. If A and B are both tuple origins, then:
             (Origin::Tuple(a), Origin::Tuple(b)) => {
                 // 2.1. Let hostA be A's host, and let hostB be B's host.
-                let (host_a, host_b) = (&a.host, &b.host);
-                let reg_a = registrable_domain(host_a);
-                // 2.2. If hostA equals hostB and hostA's registrable domain is null, return true.
-                if host_a == host_b && reg_a.is_none() {
-                    return true;
-                }
-                // 2.3. If hostA's registrable domain equals hostB's registrable domain and is
-                //      non-null, then return true.
-                reg_a.is_some() && reg_a == registrable_domain(host_b)
+                schemelessly_same_site_hosts(borrow_host(&a.host), borrow_host(&b.host))
             }
             // 3. Return false.
             _ => false,
+        }
+    }
+
+    /// [`Origin::same_site`] with the origin of `url` (URL §concept-url-origin), without
+    /// building that origin when it is a tuple (no allocation): the fetch machine asks this per
+    /// URL of the URL list for `Sec-Fetch-Site`.
+    pub(crate) fn same_site_with_url(&self, url: &Url) -> bool {
+        // URL §concept-url-origin: "ftp", "http", "https", "ws", "wss" with a host are the tuple
+        // (scheme, host, port, null); anything else goes through `Origin::of_url`.
+        let host = match url.scheme() {
+            "ftp" | "http" | "https" | "ws" | "wss" => url.host(),
+            _ => None,
+        };
+        let Some(host) = host else {
+            return self.same_site(&Origin::of_url(url));
+        };
+        match self {
+            // HTML §same-site 1: a new tuple origin is never the same opaque origin.
+            Origin::Opaque(_) => false,
+            // 2. Identical schemes and schemelessly same site.
+            Origin::Tuple(a) => {
+                a.scheme == url.scheme() && schemelessly_same_site_hosts(borrow_host(&a.host), host)
+            }
         }
     }
 
@@ -432,8 +447,9 @@ impl fmt::Display for Origin {
 }
 
 /// URL Standard §host-registrable-domain: the registrable domain of `host`, or `None` when it
-/// has none (IP addresses, hosts that are a public suffix themselves). With the `psl` feature
-/// off there is no Public Suffix List, so every host's registrable domain is null (hosts are
+/// has none (IP addresses, hosts that are a public suffix themselves). The `psl-data` feature
+/// reads the same list from its text instead of the `psl` crate's compiled code (smaller, for
+/// WebAssembly), with the same answers. With both features off there is no Public Suffix List, so every host's registrable domain is null (hosts are
 /// then only schemelessly same site with equal hosts).
 ///
 /// ```
@@ -445,6 +461,11 @@ impl fmt::Display for Origin {
 /// # }
 /// ```
 pub fn registrable_domain(host: &Host<String>) -> Option<String> {
+    registrable_domain_ref(borrow_host(host)).map(str::to_owned)
+}
+
+/// [`registrable_domain`] borrowed from the host (a suffix of its domain): no allocation.
+fn registrable_domain_ref(host: Host<&str>) -> Option<&str> {
     // public suffix 1.: a host that is not a domain has a null public suffix.
     let Host::Domain(domain) = host else {
         return None;
@@ -452,20 +473,50 @@ pub fn registrable_domain(host: &Host<String>) -> Option<String> {
     registrable_domain_of(domain)
 }
 
-#[cfg(feature = "psl")]
-fn registrable_domain_of(domain: &str) -> Option<String> {
+#[cfg(feature = "psl-data")]
+fn registrable_domain_of(domain: &str) -> Option<&str> {
+    // The same steps and answers as below, from the list's text (src/suffix_list.rs); the
+    // result is a suffix of `domain`'s bytes.
+    let found = crate::suffix_list::registrable_domain(domain.as_bytes())?;
+    std::str::from_utf8(found).ok()
+}
+
+#[cfg(all(feature = "psl", not(feature = "psl-data")))]
+fn registrable_domain_of(domain: &str) -> Option<&str> {
     // 1. If host's public suffix is null or equals host, return null: `psl::domain` returns
     //    None exactly then.
     // 2.-5. The PSL algorithm's registrable domain, keeping a trailing dot (psl keeps it).
     let found = psl::domain(domain.as_bytes())?;
-    std::str::from_utf8(found.as_bytes())
-        .ok()
-        .map(str::to_owned)
+    // `psl::domain` returns a suffix of its input: the same bytes, borrowed from `domain`.
+    let len = found.as_bytes().len();
+    domain.get(domain.len().checked_sub(len)?..)
 }
 
-#[cfg(not(feature = "psl"))]
-fn registrable_domain_of(_domain: &str) -> Option<String> {
+#[cfg(not(any(feature = "psl", feature = "psl-data")))]
+fn registrable_domain_of(_domain: &str) -> Option<&str> {
     None
+}
+
+/// A host borrowed (the URL crate's `Host<&str>`), to compare a stored host with a URL's.
+fn borrow_host(host: &Host<String>) -> Host<&str> {
+    match host {
+        Host::Domain(d) => Host::Domain(d.as_str()),
+        Host::Ipv4(a) => Host::Ipv4(*a),
+        Host::Ipv6(a) => Host::Ipv6(*a),
+    }
+}
+
+/// HTML §schemelessly-same-site step 2, on two tuple origins' hosts.
+fn schemelessly_same_site_hosts(host_a: Host<&str>, host_b: Host<&str>) -> bool {
+    // 2.1. Let hostA be A's host, and let hostB be B's host.
+    let reg_a = registrable_domain_ref(host_a.clone());
+    // 2.2. If hostA equals hostB and hostA's registrable domain is null, return true.
+    if host_a == host_b && reg_a.is_none() {
+        return true;
+    }
+    // 2.3. If hostA's registrable domain equals hostB's registrable domain and is non-null,
+    //      then return true.
+    reg_a.is_some() && reg_a == registrable_domain_ref(host_b)
 }
 
 /// Secure Contexts §is-url-trustworthy: whether `url` is potentially trustworthy.
@@ -499,7 +550,12 @@ pub fn is_potentially_trustworthy_url(url: &Url) -> bool {
     if url.scheme() == "data" || url.scheme() == "file" {
         return true;
     }
-    // 3. Return the result of §is-origin-trustworthy on url's origin.
+    // 3. Return the result of §is-origin-trustworthy on url's origin. An "https" or "wss" URL
+    //    with a host has the tuple origin of that scheme (URL §concept-url-origin), which is
+    //    potentially trustworthy by §is-origin-trustworthy step 3: answered without building it.
+    if matches!(url.scheme(), "https" | "wss") && url.host().is_some() {
+        return true;
+    }
     Origin::of_url(url).is_potentially_trustworthy()
 }
 
@@ -747,6 +803,76 @@ pub(crate) fn origin_header_value<'a>(
     }
     // 4.2. Append (`Origin`, serializedOrigin).
     Some(serialized_origin)
+}
+
+/// Why a string is neither a serialized origin nor a URL ([`Origin::parse`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{input}` is not an origin or a URL ({reason}); expected e.g. https://app.example or null"
+)]
+pub struct OriginParseError {
+    /// The input (shortened to 200 bytes).
+    pub input: String,
+    /// Why the URL parser refused it.
+    pub reason: url::ParseError,
+}
+
+impl Origin {
+    /// An origin from a string as a user writes it: a serialized origin (`https://app.example`,
+    /// `null`, strictly as [`Origin::parse_header`] reads it) or any absolute URL, whose origin
+    /// is taken (`https://app.example/page` gives `https://app.example`).
+    ///
+    /// ```
+    /// use corsgate::Origin;
+    /// assert_eq!(Origin::parse("https://app.example/page?q").unwrap().serialize(), "https://app.example");
+    /// assert!(Origin::parse("null").unwrap().is_opaque());
+    /// assert!(Origin::parse("app.example").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Origin, OriginParseError> {
+        if let Ok(origin) = Origin::parse_header(input.as_bytes()) {
+            return Ok(origin);
+        }
+        match Url::parse(input) {
+            Ok(url) => Ok(Origin::of_url(&url)),
+            Err(reason) => {
+                let mut end = input.len().min(200);
+                while !input.is_char_boundary(end) {
+                    end -= 1;
+                }
+                Err(OriginParseError {
+                    input: input[..end].to_owned(),
+                    reason,
+                })
+            }
+        }
+    }
+}
+
+impl FromStr for Origin {
+    type Err = OriginParseError;
+    fn from_str(s: &str) -> Result<Origin, OriginParseError> {
+        Origin::parse(s)
+    }
+}
+
+impl TryFrom<&str> for Origin {
+    type Error = OriginParseError;
+    fn try_from(s: &str) -> Result<Origin, OriginParseError> {
+        Origin::parse(s)
+    }
+}
+
+impl TryFrom<String> for Origin {
+    type Error = OriginParseError;
+    fn try_from(s: String) -> Result<Origin, OriginParseError> {
+        Origin::parse(&s)
+    }
+}
+
+impl From<&Url> for Origin {
+    fn from(url: &Url) -> Origin {
+        Origin::of_url(url)
+    }
 }
 
 /// Fetch §origin-header: why a received `Origin` header value is not an `origin-or-null` that

@@ -7,6 +7,8 @@
 //! `spec-notes/engines.md` has the evidence, scenario by scenario.
 
 use crate::cache::CacheConfig;
+use crate::corp::CorpRules;
+use crate::metadata::SiteRule;
 use crate::redirect::{EmptyLocation, LocationBytes, LocationRules};
 use crate::safelist::{RangeSyntax, SafelistRules};
 
@@ -282,6 +284,49 @@ pub struct Policy {
     /// Chromium blocks subresource URLs with credentials (whatwg/fetch#660). Corpus:
     /// `redirect-userinfo-same-to-same`.
     pub reject_userinfo_in_any_redirect: bool,
+    /// How `Sec-Fetch-Site` judges the request's origin against its URL list.
+    ///
+    /// Background: Fetch Metadata §set-site walks the URL list (same origin, else same site,
+    /// `cross-site` sticks); Chromium (`services/network/sec_header_helpers.cc`, the URL chain
+    /// against the initiator) and WebKit (`CachedResourceLoader::computeFetchMetadataSite`, "can
+    /// never get more secure") do. Firefox (`dom/security/SecFetch.cpp`, `IsSameSite`) reports
+    /// `same-site` only when the page is `https` or a loopback host and every earlier URL of the
+    /// redirect chain is `https` with the current URL's site: after a redirect through plain
+    /// `http`, a same-site hop reads `cross-site`. Corpus: `meta-redirect-a-a2-a-cors`,
+    /// `meta-redirect-a-a-a2-cors`, `meta-redirect-a2-a-a-cors`,
+    /// `corp-redirect-final-a2-same-origin-after-a`.
+    pub metadata_site: SiteRule,
+    /// Whether a preflight's `Sec-Fetch-Site` compares the origin the preflight carries (opaque
+    /// when it carries `null`) with its URL only, rather than the request's origin with the URL
+    /// list.
+    ///
+    /// Background: Fetch gives the preflight a clone of the request's URL list and origin.
+    /// WebKit builds the preflight's metadata from its security origin and URL alone
+    /// (`createAccessControlPreflightRequest`); Firefox's preflight is a new channel without the
+    /// redirect chain, from the loading principal (`nsCORSListenerProxy::StartCORSPreflight`,
+    /// `SecFetch::AddSecFetchSite`). Corpus: `meta-redirect-307-put-a2-b` (the preflight after
+    /// the redirect reads `cross-site` in all three).
+    pub preflight_metadata_current_url_only: bool,
+    /// Whether, in mode `cors`, the request made after a redirect to another origin carries no
+    /// Fetch metadata headers (a preflight it needs still does; a later same-origin hop has them
+    /// again).
+    ///
+    /// Background: Fetch appends them to every request to a potentially trustworthy URL.
+    /// WebKitGTK 2.50 sends none on that request: the runs show the headers missing exactly on
+    /// the request that follows a cross-origin hop in `cors` mode, not in `no-cors`; consistent
+    /// with the network process cleaning a cross-origin redirect's request down to its kept
+    /// headers (`cleanHTTPRequestHeadersForAccessControl`). Corpus: `meta-redirect-a2-a-a-cors`,
+    /// `meta-redirect-b-a-a-cors`, `meta-redirect-a-a-a2-cors`, `meta-redirect-307-put-a2-b`.
+    pub metadata_dropped_after_cross_origin_cors_redirect: bool,
+    /// The cross-origin resource policy check's engine differences.
+    ///
+    /// Background: Fetch's `same-site` is "schemelessly same site", under which an IP address is
+    /// same site with itself on any port. Chromium never lets `same-site` match when either host
+    /// is an IP address (`cross_origin_resource_policy.cc`, `ShouldAllowSameSite`: "Different
+    /// sites might be served from the same IP address"); Firefox and WebKit follow Fetch. Corpus:
+    /// `corp-no-cors-same-site-same-site`, `corp-redirect-final-a2-same-site-after-b`,
+    /// `corp-redirect-hop-a2-same-site-final-b-cross-origin`.
+    pub corp: CorpRules,
 }
 
 impl Policy {
@@ -315,6 +360,10 @@ impl Policy {
             redirect_removes_headers: &[],
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
+            metadata_site: SiteRule::UrlList,
+            preflight_metadata_current_url_only: false,
+            metadata_dropped_after_cross_origin_cors_redirect: false,
+            corp: CorpRules::SPEC,
         }
     }
 
@@ -342,6 +391,9 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
+            corp: CorpRules {
+                same_site_excludes_ip_hosts: true,
+            },
             ..Policy::spec()
         }
     }
@@ -372,6 +424,8 @@ impl Policy {
                 bytes: LocationBytes::PercentEncodeRaw,
                 ..LocationRules::SPEC
             },
+            metadata_site: SiteRule::SecureRedirectChain,
+            preflight_metadata_current_url_only: true,
             ..Policy::spec()
         }
     }
@@ -403,6 +457,8 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
+            preflight_metadata_current_url_only: true,
+            metadata_dropped_after_cross_origin_cors_redirect: true,
             ..Policy::spec()
         }
     }

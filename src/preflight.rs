@@ -11,7 +11,7 @@ use http::header::{
 };
 use http::{HeaderMap, Method, Request, StatusCode};
 
-use crate::check::cors_check_at;
+use crate::check::cors_check_all;
 use crate::error::{NetworkError, Stage, WildcardIgnored};
 use crate::header;
 use crate::method::is_cors_safelisted_method;
@@ -50,11 +50,11 @@ pub enum PreflightBuildError {
 /// assert_eq!(req.headers()["access-control-request-headers"], "content-type,x-token");
 /// assert_eq!(req.headers()["accept"], "*/*");
 /// ```
-pub fn build_preflight_request(
+pub fn build_preflight_request<N: AsRef<str>>(
     origin: &str,
     url: &url::Url,
     method: &Method,
-    unsafe_names: &[String],
+    unsafe_names: &[N],
 ) -> Result<Request<()>, PreflightBuildError> {
     preflight_request_to(
         crate::request::request_target(url),
@@ -66,21 +66,24 @@ pub fn build_preflight_request(
 
 /// [`build_preflight_request`] for the request target of the request's URL
 /// ([`crate::request::request_target`]), already made.
-pub(crate) fn preflight_request_to(
+pub(crate) fn preflight_request_to<N: AsRef<str>>(
     target: http::Uri,
     origin: &str,
     method: &Method,
-    unsafe_names: &[String],
+    unsafe_names: &[N],
 ) -> Result<Request<()>, PreflightBuildError> {
     // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
     let mut req = Request::new(());
     *req.method_mut() = Method::OPTIONS;
     *req.uri_mut() = target;
+    // Sized once for what a preflight carries: these four headers and the Fetch metadata the
+    // caller adds (`Sec-Fetch-Dest`, `-Mode`, `-Site`, `-User`), so building it never grows it.
+    *req.headers_mut() = HeaderMap::with_capacity(PREFLIGHT_HEADERS);
     let h = req.headers_mut();
     // Step 2: (`Accept`, `*/*`).
     h.append(ACCEPT, HeaderValue::from_static("*/*"));
     // Step 3: (`Access-Control-Request-Method`, request's method).
-    let m = HeaderValue::from_str(method.as_str())
+    let m = method_value(method)
         .map_err(|_| PreflightBuildError::HeaderName(method.as_str().to_owned()))?;
     h.append(ACCESS_CONTROL_REQUEST_METHOD, m);
     // Step 4: headers = the CORS-unsafe request-header names.
@@ -88,13 +91,27 @@ pub(crate) fn preflight_request_to(
     if !unsafe_names.is_empty() {
         if let Some(bad) = unsafe_names
             .iter()
-            .find(|n| !header::is_token(n.as_bytes()))
+            .find(|n| !header::is_token(n.as_ref().as_bytes()))
         {
-            return Err(PreflightBuildError::HeaderName(bad.clone()));
+            return Err(PreflightBuildError::HeaderName(bad.as_ref().to_owned()));
         }
-        // (The joined names move into the value: no copy.)
-        let value = HeaderValue::try_from(unsafe_names.join(","))
-            .map_err(|_| PreflightBuildError::HeaderName(unsafe_names.join(",")))?;
+        // (The names joined into one string sized once, which moves into the value: no copy.)
+        let len = unsafe_names
+            .iter()
+            .map(|n| n.as_ref().len() + 1)
+            .sum::<usize>()
+            - 1;
+        let mut joined = String::with_capacity(len);
+        for (i, name) in unsafe_names.iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(name.as_ref());
+        }
+        let value = HeaderValue::try_from(joined).map_err(|_| {
+            let names: Vec<&str> = unsafe_names.iter().map(AsRef::as_ref).collect();
+            PreflightBuildError::HeaderName(names.join(","))
+        })?;
         h.append(ACCESS_CONTROL_REQUEST_HEADERS, value);
     }
     // Fetch §http-network-or-cache-fetch: a CORS request carries `Origin`.
@@ -104,9 +121,36 @@ pub(crate) fn preflight_request_to(
     Ok(req)
 }
 
+/// The most headers [`preflight_request_to`] and the Fetch metadata put on a preflight.
+const PREFLIGHT_HEADERS: usize = 8;
+
+/// A method as a header value: a constant for the methods `http` names (no copy), else its bytes.
+fn method_value(method: &Method) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
+    let known = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::PATCH,
+        Method::TRACE,
+    ];
+    const VALUES: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH", "TRACE",
+    ];
+    match known.iter().position(|m| m == method) {
+        Some(i) => Ok(HeaderValue::from_static(VALUES[i])),
+        None => HeaderValue::from_str(method.as_str()),
+    }
+}
+
 /// Fetch §cors-preflight-fetch-0 step 7: the request a preflight response is checked against.
+///
+/// The unsafe names are `String`s by default; the fetch passes its request's `HeaderName`s.
 #[derive(Debug, Clone, Copy)]
-pub struct PreflightFor<'a> {
+pub struct PreflightFor<'a, N = String> {
     /// The byte-serialized request origin (`null` for an opaque origin).
     pub origin: &'a [u8],
     /// The request's method, already normalized (Fetch §concept-method-normalize).
@@ -114,7 +158,7 @@ pub struct PreflightFor<'a> {
     /// The names of every header in the request's header list (step 7.6).
     pub header_names: &'a [&'a [u8]],
     /// The CORS-unsafe request-header names of the request's header list (step 7.7).
-    pub unsafe_names: &'a [String],
+    pub unsafe_names: &'a [N],
     /// The request's credentials mode.
     pub credentials: CredentialsMode,
     /// The request's use-CORS-preflight flag (step 7.4).
@@ -182,7 +226,8 @@ fn unique_strings(items: &[&[u8]], lower: bool) -> Vec<String> {
 /// Fetch §cors-preflight-fetch-0 step 7: validates a preflight response (its status and header
 /// list) for `request`, and returns what to cache.
 ///
-/// The checks run in this order and the first failure is returned: a redirect status
+/// The checks run in this order and the first failure is returned
+/// ([`validate_preflight_response_all`] returns them all): a redirect status
 /// ([`NetworkError::PreflightRedirect`]), a status that is not ok, the CORS check (errors carry
 /// [`Stage::Preflight`]), then steps 7.1–7.7. Knobs come from `policy`: `default_max_age`,
 /// `max_age_cap`, `invalid_max_age`, and `wildcard_covers_authorization` (what every engine does
@@ -213,118 +258,174 @@ fn unique_strings(items: &[&[u8]], lower: bool) -> Vec<String> {
 /// assert_eq!(r.header_names, ["x-token"]);
 /// assert_eq!(r.max_age, Some(std::time::Duration::from_secs(600)));
 /// ```
-pub fn validate_preflight_response(
+pub fn validate_preflight_response<N: AsRef<str>>(
     status: StatusCode,
     headers: &HeaderMap,
-    request: &PreflightFor<'_>,
+    request: &PreflightFor<'_, N>,
     policy: &Policy,
 ) -> Result<PreflightResult, NetworkError> {
+    validate_preflight_response_all(status, headers, request, policy)
+        .map_err(|mut failures| failures.swap_remove(0))
+}
+
+/// [`validate_preflight_response`], judging every rule: the failure Fetch returns first, then
+/// every other rule of step 7 the response breaks (the status, the CORS check, the method, the
+/// headers), so that one fix covers them all (`error::Blocked::fix`). The error is never empty.
+///
+/// ```
+/// use corsgate::error::NetworkError;
+/// use corsgate::policy::Policy;
+/// use corsgate::preflight::{validate_preflight_response_all, PreflightFor};
+/// use corsgate::request::CredentialsMode;
+/// use http::{HeaderMap, StatusCode};
+/// let unsafe_names = vec!["x-a".to_string(), "x-b".to_string()];
+/// let req = PreflightFor {
+///     origin: b"https://app.example",
+///     method: b"PUT",
+///     header_names: &[b"x-a", b"x-b"],
+///     unsafe_names: &unsafe_names,
+///     credentials: CredentialsMode::SameOrigin,
+///     use_cors_preflight: false,
+///     cors_check: true,
+/// };
+/// let e = validate_preflight_response_all(StatusCode::NOT_FOUND, &HeaderMap::new(), &req, &Policy::spec()).unwrap_err();
+/// assert!(matches!(e[..], [
+///     NetworkError::PreflightStatusNotOk { status: 404 },
+///     NetworkError::MissingAllowOrigin { .. },
+///     NetworkError::MethodNotAllowed { .. },
+///     NetworkError::HeaderNotAllowed { .. },
+/// ]));
+/// ```
+pub fn validate_preflight_response_all<N: AsRef<str>>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    request: &PreflightFor<'_, N>,
+    policy: &Policy,
+) -> Result<PreflightResult, Vec<NetworkError>> {
     let status = status.as_u16();
     let include = request.credentials == CredentialsMode::Include;
+    let mut failures = Vec::new();
 
     // Step 7 (condition) / step 8: a redirect is not an ok status; report it as such.
     if is_redirect_status(status) {
         let location = header::get(headers, LOCATION);
-        return Err(NetworkError::PreflightRedirect { status, location });
-    }
-    // Step 7 (condition): response's status is an ok status (200–299).
-    if !(200..=299).contains(&status) {
-        return Err(NetworkError::PreflightStatusNotOk { status });
+        failures.push(NetworkError::PreflightRedirect { status, location });
+    } else if !(200..=299).contains(&status) {
+        // Step 7 (condition): response's status is an ok status (200–299).
+        failures.push(NetworkError::PreflightStatusNotOk { status });
     }
     // Step 7 (condition): a CORS check for request (not the preflight: its credentials mode).
     if request.cors_check {
-        cors_check_at(
+        failures.extend(cors_check_all(
             Stage::Preflight,
             headers,
             request.origin,
             request.credentials,
-        )?;
+        ));
     }
 
     // Step 7.1: methods = extract header list values of `Access-Control-Allow-Methods`.
     // Step 7.3: failure → network error.
-    let methods = header::extract_list(headers, ACCESS_CONTROL_ALLOW_METHODS).map_err(|e| {
-        NetworkError::InvalidAllowMethods {
-            item: e.item,
-            method: token_string(request.method, false),
+    let methods = match header::extract_list(headers, ACCESS_CONTROL_ALLOW_METHODS) {
+        Ok(methods) => Some(methods),
+        Err(e) => {
+            failures.push(NetworkError::InvalidAllowMethods {
+                item: e.item,
+                method: token_string(request.method, false),
+            });
+            None
         }
-    })?;
+    };
     // Step 7.2: headerNames = extract header list values of `Access-Control-Allow-Headers`.
     // Step 7.3: failure → network error.
-    let header_names = header::extract_list(headers, ACCESS_CONTROL_ALLOW_HEADERS)
-        .map_err(|e| NetworkError::InvalidAllowHeaders {
-            item: e.item,
-            needed: request.unsafe_names.to_vec(),
-        })?
-        .unwrap_or_default();
+    let header_names = match header::extract_list(headers, ACCESS_CONTROL_ALLOW_HEADERS) {
+        Ok(names) => Some(names.unwrap_or_default()),
+        Err(e) => {
+            failures.push(NetworkError::InvalidAllowHeaders {
+                item: e.item,
+                needed: (request.unsafe_names.iter())
+                    .map(|n| n.as_ref().to_owned())
+                    .collect(),
+            });
+            None
+        }
+    };
 
     // Step 7.4: methods null and use-CORS-preflight flag set → « request's method ».
-    let methods: Vec<&[u8]> = match methods {
+    let methods: Option<Vec<&[u8]>> = methods.map(|methods| match methods {
         Some(m) => m,
         None if request.use_cors_preflight => vec![request.method],
         None => Vec::new(),
-    };
+    });
 
     // Step 7.5: the method must be listed (byte for byte), be CORS-safelisted, or be covered by
     // `*` when credentials mode is not "include".
-    let method_star = methods.iter().any(|m| *m == b"*");
-    if !methods.contains(&request.method)
-        && !is_cors_safelisted_method(request.method)
-        && (include || !method_star)
-    {
-        return Err(NetworkError::MethodNotAllowed {
-            method: token_string(request.method, false),
-            allowed: unique_strings(&methods, false),
-            wildcard: (method_star && include).then_some(WildcardIgnored::CredentialsInclude),
-        });
+    if let Some(methods) = &methods {
+        let method_star = methods.iter().any(|m| *m == b"*");
+        if !methods.contains(&request.method)
+            && !is_cors_safelisted_method(request.method)
+            && (include || !method_star)
+        {
+            failures.push(NetworkError::MethodNotAllowed {
+                method: token_string(request.method, false),
+                allowed: unique_strings(methods, false),
+                wildcard: (method_star && include).then_some(WildcardIgnored::CredentialsInclude),
+            });
+        }
     }
 
     // Byte-case-insensitive membership through one lowercased set (lists may be long).
-    let allowed_headers = unique_strings(&header_names, true);
-    let allowed_set: HashSet<&str> = allowed_headers.iter().map(String::as_str).collect();
-    let listed = |name: &[u8]| allowed_set.contains(token_string(name, true).as_str());
-    let header_star = allowed_set.contains("*");
-    let mut missing: Vec<String> = Vec::new();
-    let mut first: Option<(String, bool)> = None;
+    let allowed_headers = unique_strings(header_names.as_deref().unwrap_or_default(), true);
+    if header_names.is_some() {
+        let allowed_set: HashSet<&str> = allowed_headers.iter().map(String::as_str).collect();
+        let listed = |name: &[u8]| allowed_set.contains(token_string(name, true).as_str());
+        let header_star = allowed_set.contains("*");
+        let mut missing: Vec<String> = Vec::new();
+        let mut first: Option<(String, bool)> = None;
 
-    // Step 7.6: a CORS non-wildcard request-header name in the request's header list must be
-    // listed by name (`*` never covers it). Policy: engines let `*` cover it (whatwg/fetch#1919),
-    // which step 7.7 then decides.
-    if !policy.wildcard_covers_authorization {
-        for name in request.header_names {
-            if is_cors_non_wildcard_request_header_name(name) && !listed(name) {
-                let n = token_string(name, true);
-                first.get_or_insert((n.clone(), true));
+        // Step 7.6: a CORS non-wildcard request-header name in the request's header list must
+        // be listed by name (`*` never covers it). Policy: engines let `*` cover it
+        // (whatwg/fetch#1919), which step 7.7 then decides.
+        if !policy.wildcard_covers_authorization {
+            for name in request.header_names {
+                if is_cors_non_wildcard_request_header_name(name) && !listed(name) {
+                    let n = token_string(name, true);
+                    first.get_or_insert((n.clone(), true));
+                    missing.push(n);
+                }
+            }
+        }
+        // Step 7.7: every CORS-unsafe request-header name must be listed (byte-case-insensitive)
+        // or covered by `*` when credentials mode is not "include".
+        for name in request.unsafe_names {
+            let name = name.as_ref();
+            if !listed(name.as_bytes()) && (include || !header_star) {
+                let n = name.to_ascii_lowercase();
+                first.get_or_insert((n.clone(), false));
                 missing.push(n);
             }
         }
-    }
-    // Step 7.7: every CORS-unsafe request-header name must be listed (byte-case-insensitive) or
-    // covered by `*` when credentials mode is not "include".
-    for name in request.unsafe_names {
-        if !listed(name.as_bytes()) && (include || !header_star) {
-            let n = name.to_ascii_lowercase();
-            first.get_or_insert((n.clone(), false));
-            missing.push(n);
+        if let Some((name, non_wildcard_name)) = first {
+            missing.sort();
+            missing.dedup();
+            let wildcard = if !header_star {
+                None
+            } else if include {
+                Some(WildcardIgnored::CredentialsInclude)
+            } else {
+                Some(WildcardIgnored::NonWildcardName)
+            };
+            failures.push(NetworkError::HeaderNotAllowed {
+                name,
+                missing,
+                allowed: allowed_headers.clone(),
+                wildcard,
+                non_wildcard_name,
+            });
         }
     }
-    if let Some((name, non_wildcard_name)) = first {
-        missing.sort();
-        missing.dedup();
-        let wildcard = if !header_star {
-            None
-        } else if include {
-            Some(WildcardIgnored::CredentialsInclude)
-        } else {
-            Some(WildcardIgnored::NonWildcardName)
-        };
-        return Err(NetworkError::HeaderNotAllowed {
-            name,
-            missing,
-            allowed: allowed_headers,
-            wildcard,
-            non_wildcard_name,
-        });
+    if !failures.is_empty() {
+        return Err(failures);
     }
 
     // Steps 7.8–7.10: max-age.
@@ -332,7 +433,7 @@ pub fn validate_preflight_response(
 
     // Steps 7.11–7.15 belong to the cache: hand it the lists.
     Ok(PreflightResult {
-        methods: unique_strings(&methods, false),
+        methods: unique_strings(methods.as_deref().unwrap_or_default(), false),
         header_names: allowed_headers,
         max_age,
         credentials: include,
@@ -452,6 +553,29 @@ pub fn max_age_for(parsed: MaxAge, policy: &Policy) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_method_value_spells_its_method() {
+        let methods = [
+            "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH",
+        ];
+        let extension = ["TRACE", "PROPFIND", "patch", "Put", "M-SEARCH"];
+        let mut n = 0;
+        for m in methods.iter().chain(&extension) {
+            let method = Method::from_bytes(m.as_bytes()).expect("a token");
+            let value = method_value(&method).expect("a token is a value");
+            assert_eq!(value.as_bytes(), m.as_bytes(), "{m}");
+            n += 1;
+        }
+        assert_eq!(n, 13);
+        let url = url::Url::parse("https://a.example/x").expect("parses");
+        let names = ["x-a".to_owned(), "x-b".to_owned()];
+        let r = build_preflight_request("https://b.example", &url, &Method::PUT, &names)
+            .expect("builds");
+        assert_eq!(r.headers()[ACCESS_CONTROL_REQUEST_METHOD], "PUT");
+        // Sized for the Fetch metadata too: no growth when a caller adds four more.
+        assert!(r.headers().capacity() >= PREFLIGHT_HEADERS);
+    }
 
     #[test]
     fn max_age_parsing() {

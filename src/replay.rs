@@ -5,7 +5,9 @@
 //! preflight cache is shared), against servers that answer from a route table. The replay records
 //! what reached the servers and what script saw, exactly as the recorder did with real engines.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::time::Instant;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
@@ -13,7 +15,7 @@ use url::Url;
 use crate::fetch::{Action, UserAgent};
 use crate::origin::Origin;
 use crate::policy::Policy;
-use crate::request::{CredentialsMode, Mode, RedirectMode, Request};
+use crate::request::{CredentialsMode, FetchRequest, Mode, RedirectMode};
 
 /// The arguments of `fetch(url, init)` as script passed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,9 @@ pub struct Scenario {
     pub repeat: u32,
     /// The servers' answers.
     pub routes: Vec<Route>,
+    /// Whether the recorded requests carry the Fetch Metadata fields (`sec_fetch_*`,
+    /// FORMAT.md): the replay then records them too, and they take part in agreement.
+    pub fetch_metadata: bool,
 }
 
 /// A request that reached the servers, as the recorder logs it.
@@ -77,6 +82,20 @@ pub struct SeenRequest {
     pub acrm: Option<String>,
     /// The `Access-Control-Request-Headers` header, if sent.
     pub acrh: Option<String>,
+    /// The Fetch Metadata headers, when the scenario records them (`None`: not recorded).
+    pub sec_fetch: Option<SecFetch>,
+}
+
+/// The Fetch Metadata request headers a request carried (FORMAT.md `sec_fetch_site`,
+/// `sec_fetch_mode`, `sec_fetch_dest`; `None` where the header was absent).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecFetch {
+    /// `Sec-Fetch-Site`.
+    pub site: Option<String>,
+    /// `Sec-Fetch-Mode`.
+    pub mode: Option<String>,
+    /// `Sec-Fetch-Dest`.
+    pub dest: Option<String>,
 }
 
 /// What script saw: a rejected promise, or a response.
@@ -151,7 +170,14 @@ pub fn replay(
     let mut now = start;
     let mut runs = Vec::new();
     for _ in 0..scenario.repeat.max(1) {
-        runs.push(run_once(&mut ua, &mut now, &page, &scenario.fetch, &server));
+        runs.push(run_once(
+            &mut ua,
+            &mut now,
+            &page,
+            &scenario.fetch,
+            &server,
+            scenario.fetch_metadata,
+        ));
         now += REPEAT_GAP;
     }
     Ok(runs)
@@ -159,7 +185,7 @@ pub fn replay(
 
 /// The `Request` constructor's parsing of script input, as far as a replay needs it: `None`
 /// means a `TypeError` (nothing is sent).
-fn build_request(page: &Origin, init: &FetchInit) -> Option<Request> {
+fn build_request(page: &Origin, init: &FetchInit) -> Option<FetchRequest> {
     let url = Url::parse(&init.url).ok()?;
     let method = Method::from_bytes(init.method.as_bytes()).ok()?;
     let mut headers = HeaderMap::new();
@@ -180,7 +206,7 @@ fn build_request(page: &Origin, init: &FetchInit) -> Option<Request> {
             HeaderValue::from_static("text/plain;charset=UTF-8"),
         );
     }
-    let mut request = Request::new(page.clone(), url)
+    let mut request = FetchRequest::new(page.clone(), url)
         .method(method)
         .mode(init.mode)
         .credentials(init.credentials)
@@ -196,6 +222,7 @@ fn run_once(
     page: &Origin,
     init: &FetchInit,
     server: &Server,
+    fetch_metadata: bool,
 ) -> Run {
     let mut requests = Vec::new();
     let failed = |requests| Run {
@@ -216,7 +243,7 @@ fn run_once(
                 }
                 *now += REQUEST_TIME;
                 let url = fetch.current_url().clone();
-                requests.push(seen(&out.request, &url));
+                requests.push(seen(&out.request, &url, fetch_metadata));
                 let response = server.answer(out.request.method(), &url);
                 if fetch.handle_response(ua, *now, response).is_err() {
                     return failed(requests);
@@ -249,7 +276,7 @@ fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
 
 /// What the recorder logs of a request: the URL as the server sees it (no credentials, no
 /// fragment) and three headers.
-fn seen(request: &http::Request<()>, url: &Url) -> SeenRequest {
+fn seen(request: &http::Request<()>, url: &Url, fetch_metadata: bool) -> SeenRequest {
     let header = |name: &str| {
         request
             .headers()
@@ -262,6 +289,11 @@ fn seen(request: &http::Request<()>, url: &Url) -> SeenRequest {
         origin: header("origin"),
         acrm: header("access-control-request-method"),
         acrh: header("access-control-request-headers"),
+        sec_fetch: fetch_metadata.then(|| SecFetch {
+            site: header(crate::metadata::SEC_FETCH_SITE),
+            mode: header(crate::metadata::SEC_FETCH_MODE),
+            dest: header(crate::metadata::SEC_FETCH_DEST),
+        }),
     }
 }
 

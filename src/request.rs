@@ -133,21 +133,33 @@ mod tests {
 }
 
 /// A request as script or an embedder describes it before any fetch step runs: the inputs of
-/// the `Request` constructor and `fetch()` (Fetch §requests, §dom-request).
+/// the `Request` constructor and `fetch()` (Fetch §requests, §dom-request). (Named apart from
+/// `http::Request`, which is what goes on the wire.)
+///
+/// Build one from strings with [`FetchRequest::builder`] (errors are typed, as with
+/// `http::request::Builder`), or from parsed values with [`FetchRequest::new`]:
 ///
 /// ```
-/// use corsgate::origin::Origin;
-/// use corsgate::request::{CredentialsMode, Request};
-/// let page = Origin::of_url(&"https://app.example/".parse().unwrap());
-/// let req = Request::new(page, "https://api.example/items".parse().unwrap())
-///     .method(http::Method::PUT)
-///     .header(http::HeaderName::from_static("x-token"), http::HeaderValue::from_static("1"))
-///     .credentials(CredentialsMode::Include);
+/// use corsgate::{CredentialsMode, FetchRequest, Origin};
+/// let req = FetchRequest::builder()
+///     .origin("https://app.example")
+///     .url("https://api.example/items")
+///     .method("PUT")
+///     .header("x-token", "1")
+///     .credentials(CredentialsMode::Include)
+///     .build()
+///     .unwrap();
 /// assert_eq!(req.method, http::Method::PUT);
+///
+/// let page = Origin::of_url(&"https://app.example/".parse().unwrap());
+/// let same = FetchRequest::new(page, "https://api.example/items".parse().unwrap())
+///     .method(http::Method::PUT)
+///     .header(http::HeaderName::from_static("x-token"), http::HeaderValue::from_static("1"));
+/// assert_eq!(same.headers, req.headers);
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct Request {
+pub struct FetchRequest {
     /// The request's origin: the origin of the page that fetches.
     pub origin: crate::origin::Origin,
     /// The request's URL.
@@ -173,12 +185,41 @@ pub struct Request {
     pub partition: PartitionKey,
     /// The request's referrer policy (used by "append a request `Origin` header").
     pub referrer_policy: crate::origin::ReferrerPolicy,
+    /// The request's destination (Fetch §concept-request-destination; `fetch()`'s is the empty
+    /// string): `Sec-Fetch-Dest`, and whether it is a navigation request.
+    pub destination: crate::metadata::Destination,
+    /// The embedder policy of the request's client (its `Cross-Origin-Embedder-Policy`), read by
+    /// the cross-origin resource policy check.
+    pub embedder_policy: crate::corp::EmbedderPolicy,
+    /// The request's user-activation (a navigation with transient activation:
+    /// `Sec-Fetch-User: ?1`).
+    pub user_activation: bool,
 }
 
-impl Request {
+/// The request description's former name (it read like `http::Request`).
+#[deprecated(
+    since = "0.2.0",
+    note = "renamed `FetchRequest` (apart from `http::Request`)"
+)]
+pub type Request = FetchRequest;
+
+impl FetchRequest {
+    /// A builder taking strings and anything `TryInto` the `http` types, as
+    /// `http::request::Builder` does; the first error is returned by [`RequestBuilder::build`].
+    pub fn builder() -> RequestBuilder {
+        // The origin and URL are set by `build`; until then, placeholders.
+        let placeholder = url::Url::parse("about:blank").expect("about:blank parses");
+        RequestBuilder {
+            origin: None,
+            url: None,
+            request: FetchRequest::new(crate::origin::Origin::new_opaque(), placeholder),
+            error: None,
+        }
+    }
+
     /// A `GET` in `cors` mode with credentials mode `same-origin`, as `fetch(url)` makes.
-    pub fn new(origin: crate::origin::Origin, url: url::Url) -> Request {
-        Request {
+    pub fn new(origin: crate::origin::Origin, url: url::Url) -> FetchRequest {
+        FetchRequest {
             origin,
             url,
             method: http::Method::GET,
@@ -191,57 +232,226 @@ impl Request {
             use_cors_preflight: false,
             partition: PartitionKey::default(),
             referrer_policy: crate::origin::ReferrerPolicy::default(),
+            destination: crate::metadata::Destination::Empty,
+            embedder_policy: crate::corp::EmbedderPolicy::UnsafeNone,
+            user_activation: false,
         }
     }
 
     /// Sets the method.
-    pub fn method(mut self, method: http::Method) -> Request {
+    pub fn method(mut self, method: http::Method) -> FetchRequest {
         self.method = method;
         self
     }
 
     /// Appends a header (as `Headers.append` would).
-    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Request {
+    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> FetchRequest {
         self.headers.append(name, value);
         self
     }
 
     /// Sets the mode.
-    pub fn mode(mut self, mode: Mode) -> Request {
+    pub fn mode(mut self, mode: Mode) -> FetchRequest {
         self.mode = mode;
         self
     }
 
     /// Sets the credentials mode.
-    pub fn credentials(mut self, credentials: CredentialsMode) -> Request {
+    pub fn credentials(mut self, credentials: CredentialsMode) -> FetchRequest {
         self.credentials = credentials;
         self
     }
 
     /// Sets the redirect mode.
-    pub fn redirect(mut self, redirect: RedirectMode) -> Request {
+    pub fn redirect(mut self, redirect: RedirectMode) -> FetchRequest {
         self.redirect = redirect;
         self
     }
 
     /// Marks the request as having a body (or not).
-    pub fn body(mut self, body: bool) -> Request {
+    pub fn body(mut self, body: bool) -> FetchRequest {
         self.body = body;
         self
     }
 
     /// Gives the request a body that is a stream (its source is null): see
     /// [`Request::body_is_stream`].
-    pub fn stream_body(mut self) -> Request {
+    pub fn stream_body(mut self) -> FetchRequest {
         self.body = true;
         self.body_is_stream = true;
         self
     }
 
     /// Sets the network partition key.
-    pub fn partition(mut self, partition: PartitionKey) -> Request {
+    pub fn partition(mut self, partition: PartitionKey) -> FetchRequest {
         self.partition = partition;
         self
+    }
+
+    /// Sets the destination (Fetch §concept-request-destination).
+    pub fn destination(mut self, destination: crate::metadata::Destination) -> Self {
+        self.destination = destination;
+        self
+    }
+
+    /// Sets the embedder policy of the request's client.
+    pub fn embedder_policy(mut self, policy: crate::corp::EmbedderPolicy) -> Self {
+        self.embedder_policy = policy;
+        self
+    }
+}
+
+/// Why a [`RequestBuilder`] could not build a [`FetchRequest`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No origin was given ([`RequestBuilder::origin`]).
+    #[error(
+        "the request has no origin: call .origin(\"https://app.example\") (the page's origin)"
+    )]
+    MissingOrigin,
+    /// No URL was given ([`RequestBuilder::url`]).
+    #[error("the request has no URL: call .url(\"https://api.example/…\")")]
+    MissingUrl,
+    /// The origin is neither a serialized origin nor a URL.
+    #[error(transparent)]
+    Origin(#[from] crate::origin::OriginParseError),
+    /// The URL does not parse.
+    #[error("the URL does not parse: {0}")]
+    Url(#[from] url::ParseError),
+    /// A method, header name or header value is invalid (as `http` judges it).
+    #[error("{0}")]
+    Http(#[from] http::Error),
+}
+
+impl From<std::convert::Infallible> for BuildError {
+    fn from(never: std::convert::Infallible) -> BuildError {
+        match never {}
+    }
+}
+
+/// Builds a [`FetchRequest`] from strings and anything `TryInto` the `http` types (as
+/// `http::request::Builder` does): the first invalid input is kept and returned by
+/// [`RequestBuilder::build`]. Made by [`FetchRequest::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct RequestBuilder {
+    origin: Option<crate::origin::Origin>,
+    url: Option<url::Url>,
+    /// Everything but the origin and URL (which `build` sets).
+    request: FetchRequest,
+    error: Option<BuildError>,
+}
+
+impl RequestBuilder {
+    fn keep_first(&mut self, error: BuildError) {
+        self.error.get_or_insert(error);
+    }
+
+    /// The page's origin: an origin, a string ([`crate::origin::Origin::parse`]: a serialized
+    /// origin or a URL) or a `&Url`.
+    pub fn origin<T>(mut self, origin: T) -> Self
+    where
+        T: TryInto<crate::origin::Origin>,
+        T::Error: Into<BuildError>,
+    {
+        match origin.try_into() {
+            Ok(origin) => self.origin = Some(origin),
+            Err(error) => self.keep_first(error.into()),
+        }
+        self
+    }
+
+    /// The URL: a `url::Url` or a string.
+    pub fn url<T>(mut self, url: T) -> Self
+    where
+        T: TryInto<url::Url>,
+        T::Error: Into<BuildError>,
+    {
+        match url.try_into() {
+            Ok(url) => self.url = Some(url),
+            Err(error) => self.keep_first(error.into()),
+        }
+        self
+    }
+
+    /// The method (`"PUT"`, or an `http::Method`).
+    pub fn method<T>(mut self, method: T) -> Self
+    where
+        T: TryInto<http::Method>,
+        T::Error: Into<http::Error>,
+    {
+        match method.try_into() {
+            Ok(method) => self.request.method = method,
+            Err(error) => self.keep_first(BuildError::Http(error.into())),
+        }
+        self
+    }
+
+    /// Appends a header (as `Headers.append` would): names and values as strings, bytes or
+    /// the `http` types.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<http::HeaderName>,
+        K::Error: Into<http::Error>,
+        V: TryInto<http::HeaderValue>,
+        V::Error: Into<http::Error>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.request.headers.append(name, value);
+            }
+            (Err(error), _) => self.keep_first(BuildError::Http(error.into())),
+            (_, Err(error)) => self.keep_first(BuildError::Http(error.into())),
+        }
+        self
+    }
+
+    /// The mode.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.request.mode = mode;
+        self
+    }
+
+    /// The credentials mode.
+    pub fn credentials(mut self, credentials: CredentialsMode) -> Self {
+        self.request.credentials = credentials;
+        self
+    }
+
+    /// The redirect mode.
+    pub fn redirect(mut self, redirect: RedirectMode) -> Self {
+        self.request.redirect = redirect;
+        self
+    }
+
+    /// Whether the request has a body (see [`FetchRequest::body`]).
+    pub fn body(mut self, body: bool) -> Self {
+        self.request.body = body;
+        self
+    }
+
+    /// A body that is a stream (see [`FetchRequest::body_is_stream`]).
+    pub fn stream_body(mut self) -> Self {
+        self.request = self.request.stream_body();
+        self
+    }
+
+    /// The network partition key.
+    pub fn partition(mut self, partition: PartitionKey) -> Self {
+        self.request.partition = partition;
+        self
+    }
+
+    /// The request, or the first invalid input.
+    pub fn build(self) -> Result<FetchRequest, BuildError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut request = self.request;
+        request.origin = self.origin.ok_or(BuildError::MissingOrigin)?;
+        request.url = self.url.ok_or(BuildError::MissingUrl)?;
+        Ok(request)
     }
 }
 

@@ -105,8 +105,8 @@ fn parse_line(line: &str) -> Option<(HeaderName, HeaderValue)> {
 ///     "Access-Control-Allow-Headers: content-type, x-token",
 /// ]);
 /// ```
-pub fn preflight_response(
-    request: &PreflightFor<'_>,
+pub fn preflight_response<N: AsRef<str>>(
+    request: &PreflightFor<'_, N>,
     policy: &Policy,
 ) -> Result<Vec<String>, NetworkError> {
     satisfy(|headers| {

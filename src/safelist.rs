@@ -201,14 +201,8 @@ fn check(
     rules: SafelistRules,
     spell_essence: bool,
 ) -> Result<(), NotSafelisted> {
-    // 1. If value's length is greater than 128, return false.
-    if value.len() > 128 {
-        return Err(NotSafelisted::ValueTooLong {
-            length: value.len(),
-        });
-    }
-    // 2. Byte-lowercase name and switch on the result (on the stack: no name that can be
-    // safelisted is longer than 32 bytes, so a longer one matches nothing).
+    // 2. Byte-lowercase name (on the stack: no name that can be safelisted is longer than 32
+    // bytes, so a longer one matches nothing).
     let mut buf = [0u8; 32];
     let lower: &[u8] = match buf.get_mut(..name.len()) {
         Some(b) => {
@@ -218,6 +212,24 @@ fn check(
         }
         None => b"",
     };
+    check_lowercase(lower, value, rules, spell_essence)
+}
+
+/// [`check`] for a name that is byte-lowercase already (a `HeaderName`'s): nothing to copy.
+fn check_lowercase(
+    lower: &[u8],
+    value: &[u8],
+    rules: SafelistRules,
+    spell_essence: bool,
+) -> Result<(), NotSafelisted> {
+    debug_assert!(!lower.iter().any(u8::is_ascii_uppercase));
+    // 1. If value's length is greater than 128, return false.
+    if value.len() > 128 {
+        return Err(NotSafelisted::ValueTooLong {
+            length: value.len(),
+        });
+    }
+    // 2. Switch on the byte-lowercased name.
     match lower {
         b"accept" => {
             // If value contains a CORS-unsafe request-header byte, return false.
@@ -430,27 +442,41 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
     total_rule: bool,
     rules: SafelistRules,
 ) -> Vec<String> {
-    unsafe_entries(headers.into_iter(), total_rule, rules, |n: &[u8]| {
-        String::from_utf8(n.to_ascii_lowercase())
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-    })
+    unsafe_entries(
+        headers.into_iter(),
+        total_rule,
+        rules,
+        false,
+        |n: &[u8]| {
+            String::from_utf8(n.to_ascii_lowercase())
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        },
+    )
 }
 
 /// [`cors_unsafe_request_header_entries_with`] for names of any type, each made its
 /// byte-lowercased string by `to_string` (a `HeaderName` is one already).
-pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy>(
+///
+/// With `lowercase` every name is byte-lowercase already (a `HeaderName`'s): it is judged and
+/// sorted as it is, without lowercasing a copy.
+pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy, T>(
     headers: impl Iterator<Item = (N, &'a [u8])>,
     total_rule: bool,
     rules: SafelistRules,
-    to_string: impl Fn(N) -> String,
-) -> Vec<String> {
+    lowercase: bool,
+    to_string: impl Fn(N) -> T,
+) -> Vec<T> {
     // 1–2. unsafeNames and potentiallyUnsafeNames, as one list of (name, potentially unsafe).
     let mut names: Vec<(N, bool)> = Vec::with_capacity(headers.size_hint().0);
     // 3. Let safelistValueSize be 0.
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
     for (name, value) in headers {
-        let safelisted = check(name.as_ref(), value, rules, false).is_ok();
+        let safelisted = if lowercase {
+            check_lowercase(name.as_ref(), value, rules, false).is_ok()
+        } else {
+            check(name.as_ref(), value, rules, false).is_ok()
+        };
         if safelisted {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
             safelist_value_size = safelist_value_size.saturating_add(value.len());
@@ -465,10 +491,14 @@ pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy>(
     }
     // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set): sorted
     // by their lowercase bytes in place, then each lowercased into its string.
-    names.sort_unstable_by(|(a, _), (b, _)| {
-        let (a, b) = (a.as_ref(), b.as_ref());
-        (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
-    });
+    if lowercase {
+        names.sort_unstable_by(|(a, _), (b, _)| a.as_ref().cmp(b.as_ref()));
+    } else {
+        names.sort_unstable_by(|(a, _), (b, _)| {
+            let (a, b) = (a.as_ref(), b.as_ref());
+            (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
+        });
+    }
     names.into_iter().map(|(n, _)| to_string(n)).collect()
 }
 
@@ -543,4 +573,61 @@ pub fn is_cors_safelisted_response_header_name(name: &[u8]) -> bool {
     ]
     .iter()
     .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check_lowercase` and the lowercase path of `unsafe_entries` agree with the general code.
+    #[test]
+    fn the_lowercase_shortcut_agrees() {
+        let long = [&b"content-type"[..], &[b'a'; 40][..]].concat();
+        let names: [&[u8]; 8] = [
+            b"accept",
+            b"content-type",
+            b"accept-language",
+            b"range",
+            b"dpr",
+            b"x-a",
+            b"x-b",
+            &long,
+        ];
+        let values: [&[u8]; 5] = [
+            b"text/plain",
+            b"application/json",
+            b"en",
+            b"bytes=0-",
+            b"1.5",
+        ];
+        let mut n = 0;
+        let hints = SafelistRules {
+            client_hints: true,
+            ..SafelistRules::SPEC
+        };
+        for rules in [SafelistRules::SPEC, hints] {
+            for name in names {
+                for value in values {
+                    assert_eq!(
+                        check_lowercase(name, value, rules, true),
+                        check(&name.to_ascii_uppercase(), value, rules, true),
+                        "{name:?} {value:?}"
+                    );
+                    n += 1;
+                }
+            }
+            let headers = || {
+                names
+                    .iter()
+                    .zip(values.iter().cycle())
+                    .map(|(n, v)| (*n, *v))
+            };
+            let to_string = |n: &[u8]| String::from_utf8_lossy(n).into_owned();
+            assert_eq!(
+                unsafe_entries(headers(), true, rules, true, to_string),
+                unsafe_entries(headers(), true, rules, false, to_string),
+            );
+        }
+        assert_eq!(n, 80);
+    }
 }

@@ -1,7 +1,7 @@
 //! Fetch §cors-preflight-cache: unit tests, a model test against a literal transcription of the
 //! standard's list semantics, bound tests, and Chromium's preflight_cache_unittest.cc vectors.
 
-use corsgate::cache::{CacheConfig, CacheKey, PreflightCache, ENTRY_OVERHEAD, GROUP_OVERHEAD};
+use corsgate::cache::{CacheConfig, CacheKey, PreflightCache, ENTRY_OVERHEAD};
 use corsgate::header::parse_token_list;
 use corsgate::request::PartitionKey;
 use proptest::prelude::*;
@@ -25,8 +25,9 @@ fn key<'a>(p: &'a PartitionKey, origin: &'a str, url: &'a str) -> CacheKey<'a> {
     }
 }
 
+/// The bytes of a (partition key, origin, URL), which each of its entries holds.
 fn group_bytes(p: &PartitionKey, origin: &str, url: &str) -> usize {
-    GROUP_OVERHEAD + p.as_bytes().len() + origin.len() + url.len()
+    p.as_bytes().len() + origin.len() + url.len()
 }
 
 #[test]
@@ -262,7 +263,7 @@ fn expiry_uses_the_callers_clock() {
 }
 
 #[test]
-fn entry_bound_evicts_least_recently_used() {
+fn entry_bound_evicts_by_clock() {
     let t0 = Instant::now();
     let p = PartitionKey::default();
     let urls = ["u0", "u1", "u2", "u3", "u4"];
@@ -273,50 +274,54 @@ fn entry_bound_evicts_least_recently_used() {
     for u in &urls[..3] {
         c.insert_method(t0, key(&p, "o", u), false, b"PUT", secs(60));
     }
-    // A hit makes u0 most recently used, so u1 is evicted next.
+    // A hit gives u0 a second chance: the hand passes it (clearing its bit) and evicts u1.
     assert!(c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"));
     c.insert_method(t0, key(&p, "o", "u3"), false, b"PUT", secs(60));
     assert_eq!(c.len(), 3);
     assert!(!c.method_match(t0, key(&p, "o", "u1"), false, b"PUT"));
     assert!(c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"));
-    // An update (refresh) also counts as use: u2 refreshed, u3 is now least recently used.
+    // An update (refresh) also counts as use: u2 and u0 are passed over, u3's PUT (never used
+    // since it was stored) goes.
     c.insert_method(t0, key(&p, "o", "u2"), false, b"PUT", secs(60));
-    c.insert_method(t0, key(&p, "o", "u3"), false, b"PATCH", secs(60)); // evicts LRU: u3's PUT
+    c.insert_method(t0, key(&p, "o", "u3"), false, b"PATCH", secs(60));
     assert!(!c.method_match(t0, key(&p, "o", "u3"), false, b"PUT"));
     assert!(c.method_match(t0, key(&p, "o", "u3"), false, b"PATCH"));
     assert!(c.method_match(t0, key(&p, "o", "u2"), false, b"PUT"));
+    // u0's bit was cleared by the last sweep and it was not used since: it goes.
     c.insert_method(t0, key(&p, "o", "u4"), false, b"PUT", secs(60));
     assert!(!c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"));
     assert_eq!(c.len(), 3);
 }
 
 #[test]
-fn byte_bound_counts_groups_once_and_evicts() {
+fn byte_bound_counts_each_entrys_key_and_evicts() {
     let t0 = Instant::now();
     let p = PartitionKey::new("pk");
-    let g = group_bytes(&p, "o", "u0");
-    let e = ENTRY_OVERHEAD + 3;
-    // Room for one group with two 3-byte entries, not three.
+    // Each entry holds its whole key: the triple's bytes and its name.
+    let e = ENTRY_OVERHEAD + group_bytes(&p, "o", "u0") + 3;
+    // Room for two 3-byte entries, not three.
     let mut c = PreflightCache::new(CacheConfig {
         max_entries: usize::MAX,
-        max_bytes: g + 2 * e,
+        max_bytes: 2 * e,
     });
     c.insert_method(t0, key(&p, "o", "u0"), false, b"PUT", secs(60));
     c.insert_method(t0, key(&p, "o", "u0"), false, b"GET", secs(60));
-    assert_eq!(c.bytes(), g + 2 * e);
+    assert_eq!(c.bytes(), 2 * e);
     c.insert_method(t0, key(&p, "o", "u0"), false, b"DEL", secs(60));
-    assert_eq!((c.len(), c.bytes()), (2, g + 2 * e));
+    assert_eq!((c.len(), c.bytes()), (2, 2 * e));
     assert!(
         !c.method_match(t0, key(&p, "o", "u0"), false, b"PUT"),
-        "LRU evicted"
+        "the clock evicted the first unused entry"
     );
-    // A new group needs its own bytes: everything of u0 goes.
+    // Another triple's entry costs the same: one more goes (GET, unused; DEL was just used).
+    assert!(c.method_match(t0, key(&p, "o", "u0"), false, b"DEL"));
     c.insert_method(t0, key(&p, "o", "u1"), false, b"PUT", secs(60));
-    assert_eq!((c.len(), c.group_count(), c.bytes()), (1, 1, g + e));
+    assert_eq!((c.len(), c.group_count(), c.bytes()), (2, 2, 2 * e));
+    assert!(!c.method_match(t0, key(&p, "o", "u0"), false, b"GET"));
 }
 
 #[test]
-fn expired_entries_are_evicted_before_lru() {
+fn expired_entries_are_evicted_before_the_clock() {
     let t0 = Instant::now();
     let p = PartitionKey::default();
     let mut c = PreflightCache::new(CacheConfig {
@@ -326,15 +331,20 @@ fn expired_entries_are_evicted_before_lru() {
     c.insert_method(t0, key(&p, "o", "a"), false, b"PUT", secs(100));
     c.insert_method(t0, key(&p, "o", "b"), false, b"PUT", secs(1));
     c.insert_method(t0, key(&p, "o", "c"), false, b"PUT", secs(100));
-    // b is most recently used, but expired at the time of the next insert; a is least recently used.
+    // b was used, but is expired at the time of the next insert; a is first for the hand.
     assert!(c.method_match(t0, key(&p, "o", "b"), false, b"PUT"));
     c.insert_method(t0 + secs(2), key(&p, "o", "d"), false, b"PUT", secs(100));
     assert_eq!(c.len(), 3);
     assert!(c.method_match(t0 + secs(2), key(&p, "o", "a"), false, b"PUT"));
-    // When nothing is expired, LRU applies: c is now least recently used.
+    // When nothing is expired, the clock applies: a was used, so d (moved into b's place) goes.
     c.insert_method(t0 + secs(2), key(&p, "o", "e"), false, b"PUT", secs(100));
-    assert!(!c.method_match(t0 + secs(2), key(&p, "o", "c"), false, b"PUT"));
-    assert!(c.method_match(t0 + secs(2), key(&p, "o", "a"), false, b"PUT"));
+    assert!(!c.method_match(t0 + secs(2), key(&p, "o", "d"), false, b"PUT"));
+    for k in ["a", "c", "e"] {
+        assert!(
+            c.method_match(t0 + secs(2), key(&p, "o", k), false, b"PUT"),
+            "{k}"
+        );
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use corsgate::{Action, Origin, Policy, Request, RequestKind, UserAgent};
+use corsgate::{Action, FetchRequest, Origin, Policy, RequestKind, UserAgent};
 use http::{HeaderName, HeaderValue, Method};
 use serde_json::Value;
 
@@ -31,7 +31,7 @@ fn run_step(
     preflight_answer: &[(String, String)],
 ) -> (bool, bool) {
     let method = Method::from_bytes(request["method"].as_str().unwrap().as_bytes()).unwrap();
-    let mut req = Request::new(
+    let mut req = FetchRequest::new(
         page.clone(),
         request["url"].as_str().unwrap().parse().unwrap(),
     )

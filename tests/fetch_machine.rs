@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use corsgate::origin::{RedirectTaint, ReferrerPolicy};
 use corsgate::{
-    Action, CredentialsMode, DropReason, Event, Fetch, Mode, NetworkError, Origin, Outgoing,
-    Policy, RedirectMode, Request, RequestError, RequestKind, ResponseTainting, ResponseType,
+    Action, CredentialsMode, DropReason, Event, Fetch, FetchRequest, Mode, NetworkError, Origin,
+    Outgoing, Policy, RedirectMode, RequestError, RequestKind, ResponseTainting, ResponseType,
     Stage, StateKind, UserAgent,
 };
 use http::{HeaderName, HeaderValue, Method};
@@ -21,8 +21,8 @@ fn page() -> Origin {
     Origin::of_url(&format!("{PAGE}/").parse().unwrap())
 }
 
-fn req(url: &str) -> Request {
-    Request::new(page(), url.parse().unwrap())
+fn req(url: &str) -> FetchRequest {
+    FetchRequest::new(page(), url.parse().unwrap())
 }
 
 fn header(name: &'static str, value: &'static str) -> (HeaderName, HeaderValue) {
@@ -32,7 +32,7 @@ fn header(name: &'static str, value: &'static str) -> (HeaderName, HeaderValue) 
     )
 }
 
-fn with_header(r: Request, name: &'static str, value: &'static str) -> Request {
+fn with_header(r: FetchRequest, name: &'static str, value: &'static str) -> FetchRequest {
     let (n, v) = header(name, value);
     r.header(n, v)
 }
@@ -77,7 +77,8 @@ fn answer(fetch: &mut Fetch, ua: &mut UserAgent, response: http::Response<()>) {
 
 fn done(fetch: &mut Fetch) -> Result<corsgate::Response, NetworkError> {
     match fetch.poll() {
-        Action::Done(outcome) => outcome,
+        // The rule Fetch's algorithm returns (`Blocked::error`).
+        Action::Done(outcome) => outcome.map_err(corsgate::Blocked::into_error),
         other => panic!("expected the end, got {other:?}"),
     }
 }
@@ -85,7 +86,7 @@ fn done(fetch: &mut Fetch) -> Result<corsgate::Response, NetworkError> {
 /// Sends the first request, answers it with a redirect to `location` (approved for CORS).
 fn redirect_once(
     ua: &mut UserAgent,
-    request: Request,
+    request: FetchRequest,
     status: u16,
     location: &str,
     extra: &[(&str, &str)],
@@ -206,10 +207,19 @@ fn request_guard_normalizes_values_and_keeps_order() {
         // Same origin: the request itself goes out, with the kept list.
         let out = send(&mut fetch);
         assert_eq!(out.kind, RequestKind::Actual);
+        // The kept list in order, then the Fetch metadata headers (HTTP-network-or-cache fetch).
         let sent: Vec<_> = (out.request.headers().iter())
             .map(|(n, v)| (n.as_str(), v.as_bytes()))
             .collect();
-        assert_eq!(sent, want);
+        assert_eq!(sent[..3], want);
+        assert_eq!(
+            sent[3..],
+            [
+                ("sec-fetch-dest", &b"empty"[..]),
+                ("sec-fetch-mode", b"cors"),
+                ("sec-fetch-site", b"same-origin"),
+            ]
+        );
     }
 }
 

@@ -45,7 +45,7 @@
 use std::time::{Duration, Instant};
 
 use corsgate::{
-    Action, CredentialsMode, Mode, NetworkError, Origin, Policy, RedirectMode, Request,
+    Action, CredentialsMode, FetchRequest, Mode, NetworkError, Origin, Policy, RedirectMode,
     RequestKind, UserAgent,
 };
 use http::{HeaderName, HeaderValue, Method};
@@ -145,11 +145,11 @@ fn actual_answer(hop: &Value, request: &http::Request<()>, name: &str) -> http::
     response(hop["status"].as_u64().unwrap() as u16, &headers)
 }
 
-fn build_request(v: &Value) -> Request {
+fn build_request(v: &Value) -> FetchRequest {
     let r = &v["request"];
     let page = Origin::parse_header(r["origin"].as_str().unwrap().as_bytes()).unwrap();
     let first = url(v["hops"][0]["url"].as_str().unwrap());
-    let mut req = Request::new(page, first)
+    let mut req = FetchRequest::new(page, first)
         .method(Method::from_bytes(r["method"].as_str().unwrap().as_bytes()).unwrap())
         .mode(r["mode"].as_str().unwrap().parse::<Mode>().unwrap())
         .redirect(
@@ -191,7 +191,11 @@ fn run(v: &Value, policy: &Policy) -> Run {
             Action::Send(sent) => sent,
             Action::AwaitResponse => panic!("{name}: every request is answered at once"),
             Action::Done(outcome) => {
-                out.outcome = Some(outcome.map(|r| r.status));
+                out.outcome = Some(
+                    outcome
+                        .map(|r| r.status)
+                        .map_err(corsgate::Blocked::into_error),
+                );
                 return out;
             }
         };

@@ -23,7 +23,9 @@ fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
 }
 
 fn unsafe_names(policy: &Policy, pairs: &[(&str, &[u8])]) -> Vec<String> {
-    unsafe_header_names(&headers(pairs), policy)
+    (unsafe_header_names(&headers(pairs), policy).iter())
+        .map(|n| n.as_str().to_owned())
+        .collect()
 }
 
 #[test]
@@ -105,6 +107,7 @@ fn one_get(id: &str, headers: Vec<(String, String)>) -> Scenario {
             )],
             body: Some("ok".into()),
         }],
+        fetch_metadata: false,
     }
 }
 
@@ -242,6 +245,7 @@ fn webkit_fails_the_redirect_after_credentials_drop() {
                 body: Some("ok".into()),
             },
         ],
+        fetch_metadata: false,
     };
     let sent = |p: Policy, c| {
         let runs = replay(&scenario(c), &p, Instant::now()).unwrap();
@@ -355,6 +359,7 @@ fn chromium_drops_client_hints_at_redirects() {
             ),
             route(format!("{b}/h/r2"), 200, vec![]),
         ],
+        fetch_metadata: false,
     };
     let acrh = |p: Policy| -> Vec<Option<String>> {
         let runs = replay(&scenario, &p, Instant::now()).unwrap();

@@ -3,16 +3,21 @@
 //! standard's unbounded list and checks the bounds alone; this file adds a reference model *with*
 //! the bounds, so that eviction itself is checked:
 //!
-//! * `matches_a_bounded_lru_reference`: a plain `Vec` in recency order with the documented
-//!   eviction (all expired entries first, then least recently used; oversized entries refused)
-//!   agrees with the cache on every lookup, on `len()` and on `bytes()` after every operation.
+//! * `matches_a_bounded_clock_reference`: a plain `Vec` in the cache's slab order with the
+//!   documented eviction (all expired entries first, then CLOCK: a hand that clears reference
+//!   bits and evicts the first entry without one; a removal moves the last entry into the hole;
+//!   oversized entries refused) agrees with the cache on every lookup, on `len()` and on
+//!   `bytes()` after every operation.
 //! * `hits_imply_an_unexpired_matching_insert`: under any bounds, every hit is backed by an
-//!   insert (or refresh) that matches the lookup and has not expired, per the standard's list;
-//!   and while nothing was ever evicted, every such insert is a hit (bounds only ever remove).
+//!   insert (or refresh) that matches the lookup and has not expired, and the cache never holds
+//!   more entries than there are such live inserts; while nothing was ever evicted, the cache
+//!   answers as the standard's list (bounds only ever remove). After an eviction the cache's list
+//!   is not the standard's: an insert the standard would fold into a `*` entry the cache has
+//!   dropped creates an entry of its own (the regression seed of 2026-12-05).
 
 use std::time::{Duration, Instant};
 
-use corsgate::cache::{CacheConfig, CacheKey, PreflightCache, ENTRY_OVERHEAD, GROUP_OVERHEAD};
+use corsgate::cache::{CacheConfig, CacheKey, PreflightCache, ENTRY_OVERHEAD};
 use corsgate::request::PartitionKey;
 use proptest::prelude::*;
 
@@ -94,7 +99,7 @@ fn name(header: bool, n: usize) -> &'static [u8] {
     }
 }
 
-/// One entry of the reference: the standard's cache entry plus its accounted cost.
+/// One entry of the reference: the standard's cache entry plus its CLOCK reference bit.
 #[derive(Debug, Clone)]
 struct RefEntry {
     k: usize,
@@ -102,30 +107,45 @@ struct RefEntry {
     header: bool,
     name: Vec<u8>,
     expiry: Instant,
+    referenced: bool,
 }
 
-/// The reference: entries in recency order (index 0 = most recently used).
+/// The reference: entries in the cache's slab order, and the clock hand.
 struct Reference {
     entries: Vec<RefEntry>,
     parts: [PartitionKey; 2],
+    hand: usize,
 }
 
 impl Reference {
-    fn group_cost(&self, k: usize) -> usize {
+    /// Each entry holds its whole key: partition key, origin, URL and name.
+    fn cost(&self, k: usize, name: &[u8]) -> usize {
         let (p, o, u) = key_parts(k);
-        GROUP_OVERHEAD + self.parts[p].as_bytes().len() + o.len() + u.len()
+        ENTRY_OVERHEAD + self.parts[p].as_bytes().len() + o.len() + u.len() + name.len()
     }
 
     fn bytes(&self) -> usize {
-        let mut groups: Vec<usize> = self.entries.iter().map(|e| e.k).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        let entries: usize = self
-            .entries
-            .iter()
-            .map(|e| ENTRY_OVERHEAD + e.name.len())
-            .sum();
-        entries + groups.iter().map(|&k| self.group_cost(k)).sum::<usize>()
+        self.entries.iter().map(|e| self.cost(e.k, &e.name)).sum()
+    }
+
+    /// Removes these positions, highest first, each by moving the last entry into the hole;
+    /// returns where position `keep` ends up.
+    fn remove_all(&mut self, mut doomed: Vec<usize>, mut keep: usize) -> usize {
+        doomed.sort_unstable_by(|a, b| b.cmp(a));
+        for i in doomed {
+            if self.entries.len() - 1 == keep {
+                keep = i;
+            }
+            self.entries.swap_remove(i);
+        }
+        keep
+    }
+
+    fn purge(&mut self, now: Instant, keep: usize) -> usize {
+        let doomed = (0..self.entries.len())
+            .filter(|&i| i != keep && self.entries[i].expiry <= now)
+            .collect();
+        self.remove_all(doomed, keep)
     }
 
     /// The exact identity probe the cache makes: (key, credentials, kind, name) with
@@ -151,19 +171,14 @@ impl Reference {
         if now < self.entries[i].expiry {
             Some(i)
         } else {
-            self.entries.remove(i);
+            self.entries.swap_remove(i);
             None
         }
     }
 
-    fn touch(&mut self, i: usize) {
-        let e = self.entries.remove(i);
-        self.entries.insert(0, e);
-    }
-
     /// §concept-cache-match-method / -header in the cache's probe order: credentials false
     /// before true (a non-"include" request), the name before `*`. Without `refresh`, stops at
-    /// the first hit; with it, sets every hit's expiry.
+    /// the first hit; with it, sets every hit's expiry. A hit sets the reference bit.
     #[allow(clippy::too_many_arguments)]
     fn find(
         &mut self,
@@ -184,11 +199,11 @@ impl Reference {
                 let Some(i) = self.probe(now, k, cred, header, probe) else {
                     continue;
                 };
-                self.touch(i);
+                self.entries[i].referenced = true;
                 match refresh {
                     None => return true,
                     Some(expiry) => {
-                        self.entries[0].expiry = expiry;
+                        self.entries[i].expiry = expiry;
                         found = true;
                     }
                 }
@@ -218,25 +233,37 @@ impl Reference {
         } else {
             n.to_vec()
         };
-        if config.max_entries == 0
-            || ENTRY_OVERHEAD + stored.len() + self.group_cost(k) > config.max_bytes
-        {
+        if config.max_entries == 0 || self.cost(k, &stored) > config.max_bytes {
             return;
         }
-        self.entries.insert(
-            0,
-            RefEntry {
-                k,
-                credentials: include,
-                header,
-                name: stored,
-                expiry,
-            },
-        );
-        if self.entries.len() > config.max_entries || self.bytes() > config.max_bytes {
-            self.entries.retain(|e| now < e.expiry);
-            while self.entries.len() > config.max_entries || self.bytes() > config.max_bytes {
-                self.entries.pop();
+        self.entries.push(RefEntry {
+            k,
+            credentials: include,
+            header,
+            name: stored,
+            expiry,
+            referenced: false,
+        });
+        let over =
+            |r: &Reference| r.entries.len() > config.max_entries || r.bytes() > config.max_bytes;
+        if !over(self) {
+            return;
+        }
+        // All expired entries first, then the clock.
+        let mut new = self.purge(now, self.entries.len() - 1);
+        while over(self) && self.entries.len() > 1 {
+            if self.hand >= self.entries.len() {
+                self.hand = 0;
+            }
+            let h = self.hand;
+            if h == new {
+                self.hand += 1;
+            } else if self.entries[h].referenced {
+                self.entries[h].referenced = false;
+                self.hand += 1;
+            } else {
+                new = self.remove_all(vec![h], new);
+                self.hand += 1;
             }
         }
     }
@@ -286,10 +313,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn matches_a_bounded_lru_reference(config in config(), ops in proptest::collection::vec(op(), 1..150)) {
+    fn matches_a_bounded_clock_reference(config in config(), ops in proptest::collection::vec(op(), 1..150)) {
         let parts = [PartitionKey::default(), PartitionKey::new("partition-b")];
         let mut cache = PreflightCache::new(config);
-        let mut model = Reference { entries: Vec::new(), parts: parts.clone() };
+        let mut model = Reference { entries: Vec::new(), parts: parts.clone(), hand: 0 };
         let mut now = Instant::now();
         for op in ops {
             let key = |k: usize| {
@@ -319,11 +346,12 @@ proptest! {
                 }
                 Op::Clear { k } => {
                     cache.clear(key(k));
-                    model.entries.retain(|e| e.k != k);
+                    let doomed = (0..model.entries.len()).filter(|&i| model.entries[i].k == k).collect();
+                    model.remove_all(doomed, usize::MAX);
                 }
                 Op::Purge => {
                     let before = model.entries.len();
-                    model.entries.retain(|e| now < e.expiry);
+                    model.purge(now, usize::MAX);
                     prop_assert_eq!(cache.purge_expired(now), before - model.entries.len());
                 }
                 Op::Advance { ms } => now += Duration::from_millis(ms),
@@ -339,7 +367,14 @@ proptest! {
     fn hits_imply_an_unexpired_matching_insert(config in config(), ops in proptest::collection::vec(op(), 1..150)) {
         let parts = [PartitionKey::default(), PartitionKey::new("partition-b")];
         let mut cache = PreflightCache::new(config);
-        let mut promises = Promises::default();
+        // The standard's (unbounded) list: what the cache holds while nothing was dropped.
+        let mut standard = Promises::default();
+        // Every insert, refreshed as the standard refreshes matches, but also kept when it
+        // refreshed another entry: once the cache has dropped an entry its list is no longer the
+        // standard's, and where the standard refreshes a dropped entry (a `*` covering the name)
+        // the cache creates a new one. Each live cache entry has its own live insert here (the
+        // one that created it, refreshed with it), so this bounds what the cache may hold.
+        let mut inserts = Promises::default();
         let mut now = Instant::now();
         // Whether the cache ever held fewer live entries than the standard's list (an eviction or
         // a refusal happened).
@@ -358,12 +393,19 @@ proptest! {
                     } else {
                         cache.insert_method(now, key(k), include, n, age);
                     }
-                    let hits = promises.matching(now, k, include, header, n, knob);
+                    let entry = RefEntry { k, credentials: include, header, name: n.to_vec(), expiry: now + age, referenced: false };
+                    let hits = standard.matching(now, k, include, header, n, knob);
                     for &i in &hits {
-                        promises.0[i].expiry = now + age;
+                        standard.0[i].expiry = now + age;
                     }
                     if hits.is_empty() && !age.is_zero() {
-                        promises.0.push(RefEntry { k, credentials: include, header, name: n.to_vec(), expiry: now + age });
+                        standard.0.push(entry.clone());
+                    }
+                    for i in inserts.matching(now, k, include, header, n, knob) {
+                        inserts.0[i].expiry = now + age;
+                    }
+                    if !age.is_zero() {
+                        inserts.0.push(entry);
                     }
                 }
                 Op::Match { k, include, header, n, knob } => {
@@ -373,31 +415,35 @@ proptest! {
                     } else {
                         cache.method_match(now, key(k), include, n)
                     };
-                    let promised = !promises.matching(now, k, include, header, n, knob).is_empty();
+                    let promised = !inserts.matching(now, k, include, header, n, knob).is_empty();
                     // A hit is always backed by an unexpired matching insert.
                     prop_assert!(!got || promised, "hit without a promise");
                     // Without evictions the bounded cache is the standard's list.
                     if !ever_dropped {
-                        prop_assert_eq!(got, promised);
+                        prop_assert_eq!(got, !standard.matching(now, k, include, header, n, knob).is_empty());
                     }
                 }
                 Op::Clear { k } => {
                     cache.clear(key(k));
-                    promises.0.retain(|e| e.k != k);
+                    standard.0.retain(|e| e.k != k);
+                    inserts.0.retain(|e| e.k != k);
                 }
                 Op::Purge => {
                     cache.purge_expired(now);
                 }
                 Op::Advance { ms } => now += Duration::from_millis(ms),
             }
-            promises.0.retain(|e| now < e.expiry);
-            // With expired entries purged, the cache holds a subset of the live promises; fewer
-            // means an entry was evicted or refused (the other test checks which one).
+            standard.0.retain(|e| now < e.expiry);
+            inserts.0.retain(|e| now < e.expiry);
+            // With expired entries purged, the cache holds a subset of the standard's list until
+            // it first drops an entry (evicted or refused: the other test checks which one); fewer
+            // entries means that happened. It never holds more entries than live inserts.
             cache.purge_expired(now);
-            prop_assert!(cache.len() <= promises.0.len());
-            if cache.len() < promises.0.len() {
-                ever_dropped = true;
+            if !ever_dropped {
+                prop_assert!(cache.len() <= standard.0.len());
+                ever_dropped = cache.len() < standard.0.len();
             }
+            prop_assert!(cache.len() <= inserts.0.len());
             prop_assert!(cache.len() <= config.max_entries);
             prop_assert!(cache.bytes() <= config.max_bytes);
         }

@@ -14,7 +14,7 @@ use corsgate::classify::{classify, Branch, HopView};
 use corsgate::policy::{HeaderJudging, Policy};
 use corsgate::request::{CredentialsMode, ResponseTainting};
 use corsgate::safelist::is_cors_safelisted_request_header;
-use corsgate::{Action, Origin, Request, RequestKind, ResponseType, UserAgent};
+use corsgate::{Action, FetchRequest, Origin, RequestKind, ResponseType, UserAgent};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use proptest::prelude::*;
 use url::Url;
@@ -153,8 +153,8 @@ fn branch(c: &Case, headers: &HeaderMap, policy: &Policy) -> Branch {
     )
 }
 
-fn request(c: &Case, headers: &[(HeaderName, HeaderValue)]) -> Request {
-    let mut r = Request::new(page(), Url::parse(c.url).expect("parses"))
+fn request(c: &Case, headers: &[(HeaderName, HeaderValue)]) -> FetchRequest {
+    let mut r = FetchRequest::new(page(), Url::parse(c.url).expect("parses"))
         .method(c.method.clone())
         .credentials(c.credentials);
     for (n, v) in headers {

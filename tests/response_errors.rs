@@ -257,7 +257,12 @@ fn stage_is_recorded_and_replaceable() {
         NetworkError::RedirectLimit.at(Stage::Preflight),
         NetworkError::RedirectLimit
     );
-    assert_eq!(NetworkError::RedirectLimit.stage(), None);
+    // Every error names its stage (issue 13): a redirect rule is the redirect response's, a
+    // preflight rule the preflight's; only main fetch's refusals before sending have none.
+    assert_eq!(NetworkError::RedirectLimit.stage(), Some(Stage::Redirect));
+    let status = NetworkError::PreflightStatusNotOk { status: 404 };
+    assert_eq!(status.stage(), Some(Stage::Preflight));
+    assert_eq!(NetworkError::BadPort { port: 25 }.stage(), None);
 }
 
 #[test]

@@ -443,13 +443,16 @@ fn preflight_request_steps() {
     assert_eq!(h["access-control-request-headers"], "x-a,x-b");
     assert_eq!(h["origin"], "https://app.example");
     assert_eq!(h.len(), 4);
-    let none = build_preflight_request("null", &url, &http::Method::PUT, &[]).expect("request");
+    let none = build_preflight_request("null", &url, &http::Method::PUT, &[] as &[String])
+        .expect("request");
     assert!(!none
         .headers()
         .contains_key("access-control-request-headers"));
     assert_eq!(none.headers()["origin"], "null");
-    assert!(build_preflight_request("a\nb", &url, &http::Method::PUT, &[]).is_err());
-    assert!(build_preflight_request("null", &url, &http::Method::PUT, &["a b".into()]).is_err());
+    assert!(build_preflight_request("a\nb", &url, &http::Method::PUT, &[] as &[String]).is_err());
+    assert!(
+        build_preflight_request("null", &url, &http::Method::PUT, &["a b".to_owned()]).is_err()
+    );
 }
 
 fn one(name: &'static str, value: &[u8]) -> HeaderMap {
@@ -463,7 +466,7 @@ fn one(name: &'static str, value: &[u8]) -> HeaderMap {
 fn step_7_4_use_cors_preflight_flag() {
     let h = one("x-unrelated", b"1");
     let names: [&[u8]; 0] = [];
-    let mut f = PreflightFor {
+    let mut f: PreflightFor<'_> = PreflightFor {
         origin: b"https://a.example",
         method: b"PUT",
         header_names: &names,

@@ -28,6 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Replay scenarios (JSON Lines, tests/data/conformance/FORMAT.md) under one engine.
     Replay(ReplayArgs),
+    /// Live: what the server's CORS policy lets an attacker's page do, from origins derived from
+    /// the one the API serves, judged by each engine's rules.
+    Audit(AuditArgs),
 }
 
 /// What describes the request, for `explain` and `check`.
@@ -59,12 +62,42 @@ pub struct RequestArgs {
     pub json: bool,
 }
 
+/// The URL, given as the first operand or as `--url` (every command takes it both ways).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct UrlArg {
+    /// The URL (absolute).
+    #[arg(value_name = "URL", value_parser = parse_url)]
+    pub operand: Option<Url>,
+    /// The URL (absolute), as an option.
+    #[arg(long = "url", value_name = "URL", value_parser = parse_url)]
+    pub option: Option<Url>,
+}
+
+impl std::ops::Deref for UrlArg {
+    type Target = Url;
+
+    fn deref(&self) -> &Url {
+        // The group is required and takes one: clap refuses a command line with neither.
+        self.operand
+            .as_ref()
+            .or(self.option.as_ref())
+            .expect("clap requires URL or --url")
+    }
+}
+
+impl std::fmt::Display for UrlArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&**self, f)
+    }
+}
+
 /// `corsgate explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The URL script fetches.
-    #[arg(long, value_name = "URL", value_parser = parse_url)]
-    pub url: Url,
+    #[command(flatten)]
+    pub url: UrlArg,
     /// The request.
     #[command(flatten)]
     pub request: RequestArgs,
@@ -80,12 +113,48 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The URL to fetch (http: or https:).
-    #[arg(value_name = "URL", value_parser = parse_url)]
-    pub url: Url,
+    #[command(flatten)]
+    pub url: UrlArg,
     /// The request.
     #[command(flatten)]
     pub request: RequestArgs,
     /// Give up on a request after this many seconds.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// Give up on the whole check (preflight, redirects, retries) after this many seconds.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
+    pub max_time: Duration,
+}
+
+/// `corsgate audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The URL to audit (http: or https:); no other host is ever contacted.
+    #[command(flatten)]
+    pub url: UrlArg,
+    /// The origin the API is meant to serve (`https://app.example`); attacker origins derive from it.
+    #[arg(long, value_name = "APP", value_parser = parse_origin)]
+    pub origin: Origin,
+    /// The method the front end uses (only its preflight is sent when it needs one).
+    #[arg(short = 'X', long = "method", value_name = "METHOD", default_value = "GET", value_parser = parse_method)]
+    pub method: Method,
+    /// A request header `Name: value` the front end sets (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// include: judge attacker pages with and without credentials; omit or same-origin: the API
+    /// takes no cookies or HTTP authentication, judge without.
+    #[arg(long, value_name = "MODE", default_value = "include", value_parser = parse_credentials)]
+    pub credentials: CredentialsMode,
+    /// Print one JSON object (fields documented in the README) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop sending after this many seconds in all (the findings then cover what was sent).
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_timeout)]
+    pub max_time: Duration,
+    /// At most this many requests a second (`N/s` or `N`).
+    #[arg(long, value_name = "N/s", default_value = "10/s", value_parser = parse_rate)]
+    pub rate: f64,
+    /// Give up on one request after this many seconds.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,
 }
@@ -196,6 +265,15 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// `--rate`: requests a second, `N/s` or `N`, more than 0 and at most 1000.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    let n = s.strip_suffix("/s").unwrap_or(s);
+    match n.parse::<f64>() {
+        Ok(n) if n > 0.0 && n <= 1000.0 => Ok(n),
+        _ => Err("expected requests a second, e.g. 10/s (more than 0, at most 1000)".to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +335,11 @@ mod tests {
         assert_eq!(parse_timeout("1.5"), Ok(Duration::from_millis(1500)));
         for bad in ["0", "-1", "NaN", "inf", "x", "1e9"] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_rate("2.5/s"), Ok(2.5));
+        assert_eq!(parse_rate("10"), Ok(10.0));
+        for bad in ["0/s", "-1", "x/s", "1/m", "2000/s", "NaN"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_method("patch").unwrap().as_str(), "patch");
         assert!(parse_method("GE T").is_err());

@@ -4,7 +4,9 @@
 //!
 //! It takes arbitrary bytes and returns an [`http::Response`] or a [`HeadError`] naming the line;
 //! it never panics. It is strict where leniency would hide a mistake: obsolete line folding, a
-//! space before the colon and a bare CR are refused (RFC 9112 §5.1, §5.2, §2.2).
+//! space before the colon and a bare CR are refused (RFC 9112 §5.1, §5.2, §2.2). The refusal of
+//! obsolete line folding says what a browser reads instead: RFC 9112 §5.2 makes a user agent
+//! replace each fold by a space, so the error carries the value unfolded.
 
 use http::{HeaderName, HeaderValue, StatusCode};
 
@@ -42,11 +44,24 @@ pub enum HeadError {
         /// The line number.
         line: usize,
     },
-    /// A line starting with a space or tab: obsolete line folding (RFC 9112 §5.2).
-    #[error("line {line}: starts with whitespace (obsolete line folding is not accepted: put the value on one line)")]
+    /// A line starting with a space or tab: obsolete line folding (obs-fold, RFC 9112 §5.2),
+    /// which continues the previous header line. Servers must not send it; a user agent (a
+    /// browser) must replace it by a space before reading the value, so a browser reads
+    /// `{name}: {unfolded}`. Fetch's header values cannot hold the line break itself.
+    #[error(
+        "line {line}: obsolete line folding (obs-fold): the line starts with a space or tab, \
+         continuing the `{name}` header on the line before; HTTP forbids servers to send it \
+         (RFC 9112 §5.2) and a browser replaces each fold by a space, reading `{name}: {unfolded}`: \
+         put the value on one line"
+    )]
     ObsFold {
         /// The line number.
         line: usize,
+        /// The header the line continues (lowercase), or `(status line)`.
+        name: String,
+        /// The header's value as a browser reads it, its folds replaced by one space (escaped,
+        /// shortened).
+        unfolded: String,
     },
     /// A CR not followed by LF.
     #[error("line {line}: a CR (\\r) that does not end the line")]
@@ -59,7 +74,7 @@ pub enum HeadError {
     ValueByte {
         /// The line number.
         line: usize,
-        /// The header name.
+        /// The header name (shortened).
         name: String,
         /// The first offending byte.
         byte: u8,
@@ -136,6 +151,40 @@ fn status_line(line: &[u8]) -> Option<StatusCode> {
     StatusCode::from_bytes(code).ok()
 }
 
+/// The error for an obs-fold at line `line`, the first continuation line of `rest`, after the
+/// header lines `before`: the header it continues, and its value with every fold of it replaced
+/// by one space (RFC 9112 §5.2).
+fn obs_fold(line: usize, before: &[&[u8]], rest: &[&[u8]]) -> HeadError {
+    let previous = before
+        .last()
+        .map(|l| match l.iter().position(|&b| b == b':') {
+            Some(c) => (&l[..c], corsgate::header::trim_tab_or_space(&l[c + 1..])),
+            None => (&l[..], &b""[..]),
+        });
+    let (name, mut value) = match previous {
+        Some((name, value)) => (
+            String::from_utf8_lossy(name).to_ascii_lowercase(),
+            value.to_vec(),
+        ),
+        None => ("(status line)".to_owned(), Vec::new()),
+    };
+    for continuation in rest
+        .iter()
+        .take_while(|l| matches!(l.first(), Some(b' ' | b'\t')))
+    {
+        let part = corsgate::header::trim_tab_or_space(continuation);
+        if !value.is_empty() && !part.is_empty() {
+            value.push(b' ');
+        }
+        value.extend_from_slice(part);
+    }
+    HeadError::ObsFold {
+        line,
+        name: shown(name.as_bytes()),
+        unfolded: shown(&value),
+    }
+}
+
 /// Parses a response head. The header values are kept as received, less the optional whitespace
 /// around them; several lines with one name stay several entries.
 ///
@@ -174,7 +223,7 @@ pub fn parse_head(input: &[u8]) -> Result<http::Response<()>, HeadError> {
     for (i, line) in header_lines.iter().enumerate() {
         let n = number(i + 1);
         if matches!(line.first(), Some(b' ' | b'\t')) {
-            return Err(HeadError::ObsFold { line: n });
+            return Err(obs_fold(n, &header_lines[..i], &header_lines[i..]));
         }
         let bad_line = || HeadError::HeaderLine {
             line: n,
@@ -192,7 +241,7 @@ pub fn parse_head(input: &[u8]) -> Result<http::Response<()>, HeadError> {
         let value = corsgate::header::trim_tab_or_space(value);
         let value = HeaderValue::from_bytes(value).map_err(|_| HeadError::ValueByte {
             line: n,
-            name: name.as_str().to_owned(),
+            name: shown(name.as_str().as_bytes()),
             byte: value
                 .iter()
                 .copied()
@@ -271,7 +320,11 @@ mod tests {
         assert_eq!(e(b"\r\n\r\n"), HeadError::Empty);
         assert_eq!(
             e(b"HTTP/1.1 200 OK\nA: 1\n folded"),
-            HeadError::ObsFold { line: 3 }
+            HeadError::ObsFold {
+                line: 3,
+                name: "a".into(),
+                unfolded: "1 folded".into()
+            }
         );
         assert_eq!(
             e(b"HTTP/1.1 200 OK\nA : 1"),
@@ -322,6 +375,26 @@ mod tests {
         assert_eq!(all, ["https://a.example", "*"]);
         assert_eq!(r.headers()["x-y"].as_bytes(), "café".as_bytes());
         assert_eq!(r.headers()["empty"], "");
+    }
+
+    /// Every error message is bounded whatever the line's length (the `head` fuzz target found
+    /// a `ValueByte` message repeating a header name of any length).
+    #[test]
+    fn messages_are_bounded() {
+        let name = "x".repeat(100_000);
+        for head in [
+            format!("HTTP/1.1 200 OK\n{name}: a\x01b\n"),
+            format!("HTTP/1.1 200 OK\n{name}: {name}\n {name}\n"),
+            format!("HTTP/1.1 200 OK\n{name}\n"),
+            format!("HTTP/1.1 200 {name}\x01\n"),
+        ] {
+            let message = parse_head(head.as_bytes()).unwrap_err().to_string();
+            assert!(
+                message.len() < 1200,
+                "{} bytes: {message:.100}",
+                message.len()
+            );
+        }
     }
 
     #[test]

@@ -4,21 +4,31 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "command")]
 pub mod args;
+#[cfg(feature = "command")]
+pub mod audit;
+#[cfg(feature = "command")]
 pub mod commands;
 pub mod head;
 pub mod model;
+#[cfg(feature = "command")]
 pub mod net;
 pub mod render;
-pub mod scenario;
+/// The JSON Lines replay format (`tests/data/conformance/FORMAT.md`), from the `corsgate-scenario`
+/// crate.
+pub use corsgate_scenario as scenario;
 
+#[cfg(feature = "command")]
 use std::ffi::OsString;
 
+#[cfg(feature = "command")]
 use clap::Parser;
 
 /// Runs the command line `args` (the program name first) and returns the exit status. Usage
 /// errors are one line on `io.err`, prefixed `corsgate: error:`; `--help` and `--version` print
 /// in full.
+#[cfg(feature = "command")]
 pub fn run(args: Vec<OsString>, io: &mut commands::Io<'_>) -> u8 {
     let cli = match args::Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -40,10 +50,12 @@ pub fn run(args: Vec<OsString>, io: &mut commands::Io<'_>) -> u8 {
         args::Command::Explain(a) => commands::explain(a, io),
         args::Command::Check(a) => commands::check(a, io),
         args::Command::Replay(a) => commands::replay(a, io),
+        args::Command::Audit(a) => audit::audit(a, io),
     }
 }
 
 /// A clap error message up to its usage section, as one line.
+#[cfg(feature = "command")]
 fn one_line(text: &str) -> String {
     text.lines()
         .take_while(|l| !l.trim().is_empty())

@@ -2,15 +2,17 @@
 //! request and why, the first request to send, what the server must send, and the verdict once
 //! responses are handed in.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use corsgate::time::Instant;
 
 use corsgate::error::Stage;
 use corsgate::fetch::{Action, DropReason, DroppedHeader, Event, Fetch, Outgoing, RequestKind};
 use corsgate::policy::HeaderJudging;
 use corsgate::preflight::PreflightFor;
 use corsgate::{
-    requirements, safelist, CredentialsMode, FilteredResponse, Mode, NetworkError,
-    PreflightReasons, RedirectMode, Request, ResponseTainting, UserAgent,
+    requirements, safelist, CredentialsMode, FetchRequest, FilteredResponse, Mode, NetworkError,
+    PreflightReasons, RedirectMode, ResponseTainting, UserAgent,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
@@ -38,8 +40,8 @@ pub struct Setup {
 
 impl Setup {
     /// The corsgate request.
-    pub fn request(&self) -> Request {
-        let mut request = Request::new(self.origin.clone(), self.url.clone())
+    pub fn request(&self) -> FetchRequest {
+        let mut request = FetchRequest::new(self.origin.clone(), self.url.clone())
             .method(self.method.clone())
             .mode(self.mode)
             .credentials(self.credentials)
@@ -203,8 +205,9 @@ pub enum Verdict {
     },
     /// A network error.
     Blocked {
-        /// The error.
-        error: NetworkError,
+        /// The error: every rule the failing check broke (`Blocked::error` is the one Fetch
+        /// returns).
+        error: corsgate::Blocked,
         /// Which response (or `request`: none) caused it.
         stage: &'static str,
     },
@@ -212,6 +215,19 @@ pub enum Verdict {
     Refused {
         /// Why.
         message: String,
+    },
+    /// The answer to a request has a 1xx status: an interim response, not a final one (Fetch
+    /// §concept-http-network-fetch step 8.5: a browser skips every 1xx but a WebSocket
+    /// handshake's 101 and waits for the final response). A 101 answers an upgrade fetch() never
+    /// asks for: the server has left HTTP, no final response follows, and fetch() rejects (a
+    /// network error); any other 1xx is followed by the final response, which was not given.
+    Interim {
+        /// The 1xx status.
+        status: u16,
+        /// `preflight` or `response`: which request it answers.
+        stage: &'static str,
+        /// The request it answers.
+        request: WireRequest,
     },
     /// A response needed for a verdict was not given.
     Incomplete {
@@ -231,6 +247,8 @@ impl Verdict {
             Verdict::Blocked { .. } => "blocked",
             Verdict::Refused { .. } => "refused",
             Verdict::Incomplete { .. } => "incomplete",
+            Verdict::Interim { status: 101, .. } => "blocked",
+            Verdict::Interim { .. } => "incomplete",
         }
     }
 }
@@ -452,7 +470,9 @@ fn preflight_reasons(
     if reasons.method_not_safelisted {
         out.push(method_reason(fetch.method()));
     }
-    let mut names = reasons.unsafe_headers.clone();
+    let mut names: Vec<String> = (reasons.unsafe_headers.iter())
+        .map(|n| n.as_str().to_owned())
+        .collect();
     names.dedup();
     let headers = fetch.headers();
     for name in names {
@@ -564,7 +584,7 @@ pub fn drive<E>(
             Action::Send(out) => {
                 let request = WireRequest::of(&out);
                 if exchanges.len() >= MAX_REQUESTS {
-                    let error = NetworkError::RedirectLimit;
+                    let error = NetworkError::RedirectLimit.into();
                     return Ok((
                         exchanges,
                         Verdict::Blocked {
@@ -584,25 +604,40 @@ pub fn drive<E>(
                     };
                     return Ok((exchanges, verdict));
                 };
+                let status = head.status().as_u16();
                 exchanges.push(Exchange {
-                    request,
-                    status: head.status().as_u16(),
+                    request: request.clone(),
+                    status,
                     headers: pairs(head.headers()),
                 });
                 let kept = head.headers().clone();
                 // The fetch is awaiting exactly this response, so this cannot be a usage error.
                 let _ = fetch.handle_response(ua, clock(), head);
                 action = fetch.poll();
-                if let Action::Done(Ok(response)) = &action {
-                    let verdict = allowed(response.clone(), &kept);
-                    return Ok((exchanges, verdict));
+                match &action {
+                    Action::Done(Ok(response)) => {
+                        let verdict = allowed(response.clone(), &kept);
+                        return Ok((exchanges, verdict));
+                    }
+                    Action::AwaitResponse if (100..200).contains(&status) => {
+                        // The machine skipped an interim response and awaits the final one,
+                        // which was not given (Fetch §concept-http-network-fetch step 8.5).
+                        let verdict = Verdict::Interim {
+                            status,
+                            stage: stage_of(out.kind),
+                            request,
+                        };
+                        return Ok((exchanges, verdict));
+                    }
+                    _ => {}
                 }
             }
             Action::AwaitResponse => {
                 // Not reachable: every request handed out was answered above.
                 let error = NetworkError::InvalidPreflightRequest {
                     reason: "the fetch awaits a response that was not handed in".to_owned(),
-                };
+                }
+                .into();
                 return Ok((
                     exchanges,
                     Verdict::Blocked {
@@ -615,26 +650,49 @@ pub fn drive<E>(
                 return Ok((exchanges, allowed(response, &HeaderMap::new())));
             }
             Action::Done(Err(error)) => {
-                let stage = match error.stage() {
-                    Some(Stage::Preflight) => "preflight",
-                    Some(Stage::Response) => "response",
-                    Some(Stage::Redirect) => "redirect",
-                    None => match exchanges.last() {
-                        Some(e) if e.request.kind == RequestKind::Preflight => "preflight",
-                        Some(e) if corsgate::redirect::is_redirect_status(e.status) => "redirect",
-                        Some(_) => "response",
-                        None => "request",
-                    },
-                };
-                return Ok((exchanges, Verdict::Blocked { error, stage }));
+                let verdict = blocked_verdict(error, &exchanges);
+                return Ok((exchanges, verdict));
             }
         }
     }
 }
 
+fn stage_of(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Preflight => "preflight",
+        RequestKind::Actual => "response",
+    }
+}
+
+/// The verdict for a fetch the machine ended in a network error, after `exchanges`: a 101
+/// answer ([`NetworkError::SwitchedProtocols`]) is reported as the interim response it is.
+pub fn blocked_verdict(error: corsgate::Blocked, exchanges: &[Exchange]) -> Verdict {
+    if let (NetworkError::SwitchedProtocols { exchange }, Some(last)) =
+        (error.error(), exchanges.last())
+    {
+        return Verdict::Interim {
+            status: 101,
+            stage: stage_of(exchange.kind),
+            request: last.request.clone(),
+        };
+    }
+    let stage = match error.stage() {
+        Some(Stage::Preflight) => "preflight",
+        Some(Stage::Response) => "response",
+        Some(Stage::Redirect) => "redirect",
+        None => match exchanges.last() {
+            Some(e) if e.request.kind == RequestKind::Preflight => "preflight",
+            Some(e) if corsgate::redirect::is_redirect_status(e.status) => "redirect",
+            Some(_) => "response",
+            None => "request",
+        },
+    };
+    Verdict::Blocked { error, stage }
+}
+
 /// The verdict for a response script sees, with the values of its visible headers and the names
 /// the server sent that script cannot read.
-fn allowed(response: FilteredResponse, head: &HeaderMap) -> Verdict {
+pub fn allowed(response: FilteredResponse, head: &HeaderMap) -> Verdict {
     let mut visible = Vec::new();
     for name in &response.header_names {
         for value in head.get_all(name.as_str()) {
@@ -648,8 +706,9 @@ fn allowed(response: FilteredResponse, head: &HeaderMap) -> Verdict {
             if !response.is_visible(n.as_bytes())
                 && !n.starts_with("access-control-")
                 && !corsgate::forbidden::is_forbidden_response_header_name(n.as_bytes())
-                && !hidden.iter().any(|h| h == n)
+                && !is_connection_header(n, head)
             {
+                // `keys()` yields each name once.
                 hidden.push(n.to_owned());
             }
         }
@@ -662,9 +721,31 @@ fn allowed(response: FilteredResponse, head: &HeaderMap) -> Verdict {
     }
 }
 
-/// How long the last preflight's result is cached, if one passed.
-pub fn cached_for(fetch: &Fetch) -> Option<Duration> {
-    fetch.events().iter().rev().find_map(|e| match e {
+/// Whether `name` describes the connection rather than the resource: the hop-by-hop headers
+/// (RFC 9110 §7.6.1: `Connection` and the names it lists; `Keep-Alive`, `Proxy-Connection`,
+/// `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`). A proxy may drop or rewrite them, so
+/// exposing them to script is no fix: they are not listed as hidden.
+fn is_connection_header(name: &str, head: &HeaderMap) -> bool {
+    const HOP_BY_HOP: [&str; 7] = [
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    ];
+    HOP_BY_HOP.contains(&name)
+        || head.get_all(http::header::CONNECTION).iter().any(|v| {
+            corsgate::header::split_list(v.as_bytes())
+                .iter()
+                .any(|item| item.eq_ignore_ascii_case(name.as_bytes()))
+        })
+}
+
+/// How long the last preflight's result is cached, if one passed, from a fetch's events.
+pub fn cached_for(events: &[Event]) -> Option<Duration> {
+    events.iter().rev().find_map(|e| match e {
         Event::PreflightPassed { cached_for, .. } => *cached_for,
         _ => None,
     })

@@ -52,6 +52,39 @@ fn cite(spec: &str) -> String {
     }
 }
 
+/// Where Fetch says what a 1xx status does: the `While true` loop of HTTP-network fetch.
+const INTERIM_SPEC: &str = "fetch#concept-http-network-fetch step 8.5";
+
+/// What a browser does with a 1xx answer, in words.
+pub fn interim_rule(status: u16, method: &str) -> String {
+    if status == 101 {
+        format!(
+            "fetch() never asks to switch protocols (only a WebSocket handshake does), so a \
+             browser takes 101 as an interim response, like every 1xx, and waits for the final \
+             HTTP response to the {method}; a server that switched protocols sends none, and \
+             fetch() rejects with a TypeError (a network error)"
+        )
+    } else {
+        format!(
+            "a browser never hands a 1xx response to fetch(): it skips it (a 103's Early Hints \
+             aside) and waits for the final response to the {method} on the same connection, \
+             which decides"
+        )
+    }
+}
+
+/// What a browser does with a final status outside 200–599 (they are HTTP statuses: 600–999 are
+/// not defined, but the status line allows them), or `None` inside it.
+pub fn status_note(status: u16) -> Option<String> {
+    (status >= 600).then(|| {
+        format!(
+            "status {status} is outside 200-599: browsers hand it to script as it is \
+             (recorded for 600 and 999 in Chromium, Firefox and WebKit alike); response.ok is \
+             false, and new Response() could not make it (it takes 200-599)"
+        )
+    })
+}
+
 fn secs(d: Duration) -> String {
     format!("{} s", d.as_secs())
 }
@@ -106,7 +139,9 @@ fn fix_text(fix: &Option<Fix>) -> String {
 pub fn text(r: &Report<'_>) -> String {
     let s = r.setup;
     let a = r.analysis;
-    let method = s.method.as_str();
+    // The heading shows the method as fetch() normalizes it (`put` → `PUT`, `patch` stays).
+    let normalized = corsgate::method::normalize(s.method.as_str().as_bytes());
+    let method = &*String::from_utf8_lossy(&normalized);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -194,12 +229,56 @@ pub fn text(r: &Report<'_>) -> String {
     }
     if let Some(v) = r.verdict {
         out.push('\n');
-        verdict_text(&mut out, v, r.cached_for);
+        let cached = r.cached_for.map(|d| (d, asked_max_age(r)));
+        verdict_text(&mut out, v, cached, r.setup.policy.name);
     }
     out
 }
 
-fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
+/// The `Access-Control-Max-Age` the last preflight response sent, in seconds, read with the
+/// engine's syntax (`Policy::max_age_syntax`).
+fn asked_max_age(r: &Report<'_>) -> Option<u64> {
+    let e = r
+        .exchanges
+        .iter()
+        .rev()
+        .find(|e| e.request.kind == RequestKind::Preflight)?;
+    let (_, value) = e
+        .headers
+        .iter()
+        .find(|(n, _)| n == "access-control-max-age")?;
+    match corsgate::preflight::parse_max_age_with(value.as_bytes(), r.setup.policy.max_age_syntax) {
+        corsgate::preflight::MaxAge::Seconds(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// `preflight result cached for N s`, and the server's figure when the engine capped it.
+fn cached_line(out: &mut String, d: Duration, asked: Option<u64>, engine: &str) {
+    match asked {
+        Some(n) if n > d.as_secs() => {
+            let _ = writeln!(
+                out,
+                "  preflight result cached for {} (the server sent Access-Control-Max-Age: {n}; \
+                 {engine} caps it at {})",
+                secs(d),
+                secs(d)
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "  preflight result cached for {}", secs(d));
+        }
+    }
+}
+
+fn verdict_text(
+    out: &mut String,
+    v: &Verdict,
+    cached: Option<(Duration, Option<u64>)>,
+    engine: &str,
+) {
+    let cached_for = cached.map(|(d, _)| d);
+    let asked = cached.and_then(|(_, a)| a);
     match v {
         Verdict::Allowed {
             response,
@@ -221,6 +300,9 @@ fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
             if response.redirected() {
                 let _ = writeln!(out, "  redirected: yes");
             }
+            if let Some(note) = status_note(response.status) {
+                let _ = writeln!(out, "  note: {note}");
+            }
             if visible.is_empty() {
                 out.push_str("  script can read no header\n");
             } else {
@@ -239,7 +321,7 @@ fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
                 );
             }
             if let Some(d) = cached_for {
-                let _ = writeln!(out, "  preflight result cached for {}", secs(d));
+                cached_line(out, d, asked, engine);
             }
         }
         Verdict::PreflightPassed { cached_for } => {
@@ -247,7 +329,7 @@ fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
                 "verdict: preflight passed (give --response FILE to judge the actual response)\n",
             );
             if let Some(d) = cached_for {
-                let _ = writeln!(out, "  preflight result cached for {}", secs(*d));
+                cached_line(out, *d, asked, engine);
             }
         }
         Verdict::Blocked { error, stage } => {
@@ -264,6 +346,37 @@ fn verdict_text(out: &mut String, v: &Verdict, cached_for: Option<Duration>) {
         }
         Verdict::Refused { message } => {
             let _ = writeln!(out, "verdict: refused: {message}");
+        }
+        Verdict::Interim {
+            status: 101,
+            stage,
+            request,
+        } => {
+            let _ = writeln!(
+                out,
+                "verdict: blocked at the {stage}: status 101 (Switching Protocols) is not a \
+                 final response"
+            );
+            let _ = writeln!(out, "  rule: {}", interim_rule(101, &request.method));
+            let _ = writeln!(out, "  spec: {}", cite(INTERIM_SPEC));
+            let _ = writeln!(
+                out,
+                "  the server must send: a final response (status 200-599) to the {}, not 101",
+                request.method
+            );
+        }
+        Verdict::Interim {
+            status,
+            stage,
+            request,
+        } => {
+            let _ = writeln!(
+                out,
+                "verdict: incomplete: the {stage} is an interim response, status {status}, not a \
+                 final one"
+            );
+            let _ = writeln!(out, "  rule: {}", interim_rule(*status, &request.method));
+            let _ = writeln!(out, "  spec: {}", cite(INTERIM_SPEC));
         }
         Verdict::Incomplete { missing, next } => {
             let what = match missing {
@@ -313,6 +426,7 @@ fn verdict_json(v: &Verdict, cached_for: Option<Duration>) -> Value {
             "status": response.status,
             "url": response.url().map(String::from),
             "redirected": response.redirected(),
+            "status_note": status_note(response.status),
             "visible_headers": pairs_json(visible),
             "hidden_headers": hidden,
             "preflight_cached_for": cached,
@@ -332,6 +446,18 @@ fn verdict_json(v: &Verdict, cached_for: Option<Duration>) -> Value {
         Verdict::Refused { message } => json!({
             "result": "refused",
             "message": message,
+        }),
+        Verdict::Interim {
+            status,
+            stage,
+            request,
+        } => json!({
+            "result": v.result(),
+            "stage": stage,
+            "status": status,
+            "rule": interim_rule(*status, &request.method),
+            "spec": INTERIM_SPEC,
+            "next_request": request_json(request),
         }),
         Verdict::Incomplete { missing, next } => json!({
             "result": "incomplete",

@@ -101,6 +101,7 @@ fn main() {
         ("generated2.jsonl", 300),
         ("generated3.jsonl", 300),
         ("edges.jsonl", 463),
+        ("metadata.jsonl", 50),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {

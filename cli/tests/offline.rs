@@ -185,7 +185,10 @@ fn explain_json_has_the_documented_fields() {
             ["accept", "*/*"],
             ["access-control-request-method", "PUT"],
             ["access-control-request-headers", "content-type,x-token"],
-            ["origin", "https://app.example"]
+            ["origin", "https://app.example"],
+            ["sec-fetch-dest", "empty"],
+            ["sec-fetch-mode", "cors"],
+            ["sec-fetch-site", "cross-site"]
         ])
     );
     assert_eq!(
@@ -633,7 +636,7 @@ fn bad_input_is_one_line_and_exit_2() {
                 "--preflight-response",
                 &folded,
             ],
-            "line 3: starts with whitespace (obsolete line folding",
+            "line 3: obsolete line folding (obs-fold)",
         ),
         (
             vec![

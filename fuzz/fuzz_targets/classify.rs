@@ -1,14 +1,21 @@
 //! Fetch §main-fetch step 12: the classifier on an arbitrary request under every preset, and the
 //! preflight request built from its reasons (§cors-preflight-fetch-0 steps 1–5).
+//!
+//! Input: `arbitrary` bytes, or the text form (`corsgate_fuzz::TEXT_MAGIC`, then lines such as
+//! `origin …`, `url …`, `method …`, `header Name: value`, `policy chromium`, `tainting cors`) that
+//! `fuzz/seeds.py` writes from the recorded scenarios and the vector files.
 #![no_main]
 
-use arbitrary::Arbitrary;
+use arbitrary::{Arbitrary, Unstructured};
 use corsgate::classify::{classify, unsafe_header_names, Branch, HopView};
 use corsgate::preflight::build_preflight_request;
 use corsgate::request::{Mode, ResponseTainting};
-use corsgate::safelist::is_cors_safelisted_request_header;
+use corsgate::safelist::check_cors_safelisted_request_header_with;
 use corsgate::Origin;
-use corsgate_fuzz::{is_sorted_lowercase_token_list, preset, FuzzRequest};
+use corsgate_fuzz::{
+    is_sorted_lowercase_token_list, preset, text_choice, text_lines, text_preset, FuzzRequest,
+    TEXT_MAGIC,
+};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,7 +28,38 @@ struct Input {
     extra_value: Vec<u8>,
 }
 
-fuzz_target!(|input: Input| {
+impl Input {
+    fn decode(data: &[u8]) -> Option<Input> {
+        let Some(text) = data.strip_prefix(TEXT_MAGIC) else {
+            return Input::arbitrary_take_rest(Unstructured::new(data)).ok();
+        };
+        let mut input = Input {
+            request: FuzzRequest::text_default(),
+            policy: 0,
+            tainting: 1,
+            redirect_follow: true,
+            extra_value: b"1".to_vec(),
+        };
+        for (key, value) in text_lines(text) {
+            if input.request.text_line(key, value) {
+                continue;
+            }
+            match key {
+                b"policy" => input.policy = text_preset(value),
+                b"tainting" => input.tainting = text_choice(value, &["basic", "cors", "opaque"]),
+                b"follow" => input.redirect_follow = value != b"0",
+                b"extra" => input.extra_value = value.to_vec(),
+                _ => {}
+            }
+        }
+        Some(input)
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some(input) = Input::decode(data) else {
+        return;
+    };
     let Some(request) = input.request.request() else {
         return;
     };
@@ -89,13 +127,15 @@ fuzz_target!(|input: Input| {
                 }
                 assert_eq!(pf.headers()["origin"].as_bytes(), origin.as_bytes());
             } else {
-                // A simple request: every header is safelisted (judged per entry or combined).
+                // A simple request: every header is safelisted (judged per entry or combined)
+                // under the preset's safelist (Chromium's also lists `save-data`, …).
+                let safelisted = |n: &[u8], v: &[u8]| {
+                    check_cors_safelisted_request_header_with(n, v, policy.safelist).is_ok()
+                };
                 for (n, v) in request.headers.iter() {
                     let combined = corsgate::header::get(&request.headers, n).unwrap_or_default();
-                    assert!(
-                        is_cors_safelisted_request_header(n.as_str().as_bytes(), v.as_bytes())
-                            || is_cors_safelisted_request_header(n.as_str().as_bytes(), &combined)
-                    );
+                    let name = n.as_str().as_bytes();
+                    assert!(safelisted(name, v.as_bytes()) || safelisted(name, &combined));
                 }
             }
             // Adding a CORS-unsafe header never removes the need for a preflight, and its name

@@ -5,18 +5,27 @@
 //! lowercase `Access-Control-Request-Headers`; the cache stays within its bounds and a cache hit
 //! implies an unexpired cached preflight for that URL; a CORS response passed the CORS check and
 //! exposes only what may be exposed; a finished fetch stays finished.
+//!
+//! Input: `arbitrary` bytes, or the text form (`corsgate_fuzz::TEXT_MAGIC`, then lines: `policy`,
+//! `bounds ENTRIES:BYTES`, `fetch` to start a script, the request's lines as in `classify`,
+//! `repeat N`, `after MS`, `response STATUS`, `rheader Name: value`, `permissive`, `wait MS`)
+//! that `fuzz/seeds.py` writes from each recorded scenario: its fetch, and the routes' answers in
+//! the order its first recorded run made its requests.
 #![no_main]
 
 use std::time::{Duration, Instant};
 
-use arbitrary::Arbitrary;
+use arbitrary::{Arbitrary, Unstructured};
 use corsgate::cache::CacheConfig;
 use corsgate::expose::{exposed_header_names, is_cors_safelisted_response_header_name_given};
 use corsgate::fetch::REDIRECT_LIMIT;
 use corsgate::forbidden::{is_forbidden_request_header, is_forbidden_response_header_name};
 use corsgate::request::{CredentialsMode, ResponseTainting};
 use corsgate::{Action, Event, RequestKind, ResponseType, StateKind, UserAgent};
-use corsgate_fuzz::{is_sorted_lowercase_token_list, preset, FuzzRequest, UrlChoice};
+use corsgate_fuzz::{
+    is_sorted_lowercase_token_list, preset, split_pair, text_lines, text_number, text_preset,
+    FuzzRequest, UrlChoice, TEXT_MAGIC,
+};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use libfuzzer_sys::fuzz_target;
 use url::Url;
@@ -80,6 +89,8 @@ enum RespValue {
 #[derive(Debug, Arbitrary)]
 struct Head {
     status: u16,
+    /// A status used as is (100–999), instead of `status`'s choice among common ones.
+    exact_status: Option<u16>,
     /// A redirect: one of the five redirect statuses (by index) and a `Location`.
     redirect: Option<(u8, UrlChoice)>,
     /// Whether to add what a permissive server sends (echoed `Origin`, `true`, the requested
@@ -180,7 +191,8 @@ fn head(
             h.append(n, v);
         }
     }
-    let mut s = StatusCode::from_u16(status(next.status)).unwrap_or(StatusCode::OK);
+    let chosen = next.exact_status.unwrap_or_else(|| status(next.status));
+    let mut s = StatusCode::from_u16(chosen).unwrap_or(StatusCode::OK);
     if let Some((which, to)) = &next.redirect {
         const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
         s = StatusCode::from_u16(REDIRECTS[usize::from(*which) % 5]).unwrap_or(StatusCode::FOUND);
@@ -214,7 +226,81 @@ fn check_new_events(events: &[Event], seen: &mut usize, now: Instant, cached: &m
     *seen = events.len();
 }
 
-fuzz_target!(|input: Input| {
+impl Input {
+    fn decode(data: &[u8]) -> Option<Input> {
+        let Some(text) = data.strip_prefix(TEXT_MAGIC) else {
+            return Input::arbitrary_take_rest(Unstructured::new(data)).ok();
+        };
+        let mut input = Input {
+            policy: 0,
+            bounds: None,
+            fetches: Vec::new(),
+        };
+        let script = || Script {
+            request: FuzzRequest::text_default(),
+            start_after_ms: 0,
+            repeat: 0,
+            responses: Vec::new(),
+        };
+        for (key, value) in text_lines(text) {
+            match key {
+                b"policy" => input.policy = text_preset(value),
+                b"bounds" => {
+                    let (e, b) = split_pair(value);
+                    input.bounds = Some((text_number(e) as u8, text_number(b) as u16));
+                }
+                b"fetch" => input.fetches.push(script()),
+                _ => {
+                    if input.fetches.is_empty() {
+                        input.fetches.push(script());
+                    }
+                    let Some(s) = input.fetches.last_mut() else {
+                        continue;
+                    };
+                    if s.request.text_line(key, value) {
+                        continue;
+                    }
+                    match key {
+                        b"repeat" => s.repeat = text_number(value) as u8,
+                        b"after" => s.start_after_ms = text_number(value),
+                        b"response" => s.responses.push(Head {
+                            status: 0,
+                            exact_status: Some(text_number(value).min(999) as u16),
+                            redirect: None,
+                            permissive: false,
+                            headers: Vec::new(),
+                            after_ms: 0,
+                        }),
+                        b"rheader" | b"permissive" | b"wait" => {
+                            let Some(h) = s.responses.last_mut() else {
+                                continue;
+                            };
+                            match key {
+                                b"rheader" => {
+                                    let (n, v) = split_pair(value);
+                                    let v = v.strip_prefix(b" ").unwrap_or(v);
+                                    h.headers.push((
+                                        RespName::Raw(n.to_vec()),
+                                        RespValue::Raw(v.to_vec()),
+                                    ));
+                                }
+                                b"permissive" => h.permissive = true,
+                                _ => h.after_ms = text_number(value) as u16,
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Some(input)
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some(input) = Input::decode(data) else {
+        return;
+    };
     let mut policy = preset(input.policy);
     if let Some((entries, bytes)) = input.bounds {
         policy.cache = CacheConfig {
@@ -244,8 +330,12 @@ fuzz_target!(|input: Input| {
             let mut responses = script.responses.iter();
             let mut sends = 0;
             let mut last: Option<(StatusCode, HeaderMap)> = None;
+            // The request last handed out, kept while its answer was an interim (1xx) one: the
+            // machine then awaits a further answer to the same request.
+            let mut interim: Option<corsgate::Outgoing> = None;
+            let mut answers = 0;
             let outcome = loop {
-                match fetch.poll() {
+                let out = match fetch.poll() {
                     Action::Send(out) => {
                         sends += 1;
                         assert!(sends <= max_sends, "more than {max_sends} requests");
@@ -278,8 +368,19 @@ fuzz_target!(|input: Input| {
                                     assert!(req.headers().contains_key("origin"));
                                 }
                                 for (n, v) in req.headers() {
+                                    // The user agent itself sets `Origin` and, to a potentially
+                                    // trustworthy URL, the Fetch Metadata headers; nothing else
+                                    // forbidden to script may leave.
+                                    let ua_set = n == "origin"
+                                        || matches!(
+                                            n.as_str(),
+                                            "sec-fetch-site"
+                                                | "sec-fetch-mode"
+                                                | "sec-fetch-dest"
+                                                | "sec-fetch-user"
+                                        );
                                     assert!(
-                                        n == "origin"
+                                        ua_set
                                             || !is_forbidden_request_header(
                                                 n.as_str().as_bytes(),
                                                 v.as_bytes()
@@ -289,35 +390,45 @@ fuzz_target!(|input: Input| {
                                 }
                             }
                         }
-                        let (status, headers) = head(req, out.kind, responses.next());
-                        let mut response = http::Response::new(());
-                        *response.status_mut() = status;
-                        *response.headers_mut() = headers.clone();
-                        last = Some((status, headers));
-                        now += Duration::from_millis(
-                            script
-                                .responses
-                                .get(sends - 1)
-                                .map_or(0, |h| u64::from(h.after_ms)),
-                        );
-                        fetch
-                            .handle_response(&mut ua, now, response)
-                            .expect("a response was awaited");
-                        assert!(ua.cache().len() <= config.max_entries);
-                        assert!(ua.cache().bytes() <= config.max_bytes);
-                        assert!(fetch.redirect_count() <= REDIRECT_LIMIT);
-                        // HTTP-redirect fetch increments the redirect count (step 8) before the
-                        // checks that can fail (steps 9–16) and appends the URL at step 17.
-                        let (list, count) =
-                            (fetch.url_list().len(), fetch.redirect_count() as usize);
-                        match fetch.outcome() {
-                            Some(Err(_)) => assert!(count + 1 == list || count == list),
-                            _ => assert_eq!(list, count + 1),
-                        }
-                        check_new_events(fetch.events(), &mut seen, now, &mut cached);
+                        out
                     }
-                    Action::AwaitResponse => panic!("every request handed out was answered"),
+                    Action::AwaitResponse => interim
+                        .take()
+                        .expect("every request handed out was answered, or answered 1xx"),
                     Action::Done(outcome) => break outcome,
+                };
+                let req = &out.request;
+                let (status, headers) = head(req, out.kind, responses.next());
+                answers += 1;
+                let mut response = http::Response::new(());
+                *response.status_mut() = status;
+                *response.headers_mut() = headers.clone();
+                last = Some((status, headers));
+                now += Duration::from_millis(
+                    script
+                        .responses
+                        .get(answers - 1)
+                        .map_or(0, |h| u64::from(h.after_ms)),
+                );
+                fetch
+                    .handle_response(&mut ua, now, response)
+                    .expect("a response was awaited");
+                assert!(ua.cache().len() <= config.max_entries);
+                assert!(ua.cache().bytes() <= config.max_bytes);
+                assert!(fetch.redirect_count() <= REDIRECT_LIMIT);
+                // HTTP-redirect fetch increments the redirect count (step 8) before the
+                // checks that can fail (steps 9–16) and appends the URL at step 17.
+                let (list, count) = (fetch.url_list().len(), fetch.redirect_count() as usize);
+                match fetch.outcome() {
+                    Some(Err(_)) => assert!(count + 1 == list || count == list),
+                    _ => assert_eq!(list, count + 1),
+                }
+                check_new_events(fetch.events(), &mut seen, now, &mut cached);
+                // An interim answer (1xx but 101) is skipped: the same request awaits
+                // its final answer. The script is finite, so this ends.
+                if (100..200).contains(&status.as_u16()) && status.as_u16() != 101 {
+                    assert_eq!(fetch.outcome(), None, "a 1xx ended the fetch");
+                    interim = Some(out);
                 }
             };
             // Finished stays finished.

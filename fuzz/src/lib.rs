@@ -3,7 +3,7 @@
 
 use arbitrary::Arbitrary;
 use corsgate::policy::Policy;
-use corsgate::request::{CredentialsMode, Mode, PartitionKey, RedirectMode, Request};
+use corsgate::request::{CredentialsMode, FetchRequest, Mode, PartitionKey, RedirectMode};
 use corsgate::Origin;
 use http::{HeaderName, HeaderValue, Method};
 use url::Url;
@@ -234,9 +234,9 @@ impl FuzzRequest {
     }
 
     /// The request, or `None` when the URL does not parse.
-    pub fn request(&self) -> Option<Request> {
+    pub fn request(&self) -> Option<FetchRequest> {
         let mut r =
-            Request::new(self.origin.origin(), self.url.url()?).method(self.method.method());
+            FetchRequest::new(self.origin.origin(), self.url.url()?).method(self.method.method());
         for (n, v) in self.header_list() {
             r = r.header(n, v);
         }
@@ -279,4 +279,92 @@ pub fn is_sorted_lowercase_token_list(list: &[u8], duplicates_allowed: bool) -> 
                 w[0] < w[1]
             }
         })
+}
+
+/// The first line of a text-form input (what `fuzz/seeds.py` writes for the structured targets
+/// from the recorded scenarios and the vector files). Any other input is decoded by `arbitrary`.
+pub const TEXT_MAGIC: &[u8] = b"#corsgate-seed\n";
+
+/// One line of a text-form input: a keyword and the rest of the line as bytes. Lines are split
+/// on LF only; a keyword nobody knows is skipped, so a mutated line spoils only itself.
+pub fn text_lines(data: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    data.split(|&b| b == b'\n').map(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        match line.iter().position(|&b| b == b' ') {
+            Some(i) => (&line[..i], &line[i + 1..]),
+            None => (line, &line[line.len()..]),
+        }
+    })
+}
+
+/// A decimal number, saturated to `u32`; 0 when there are no digits.
+pub fn text_number(value: &[u8]) -> u32 {
+    value
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0u32, |n, &d| {
+            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+        })
+}
+
+/// The index of `value` in `names` (its position, for the `u8` fields that choose by index),
+/// or its decimal number.
+pub fn text_choice(value: &[u8], names: &[&str]) -> u8 {
+    names
+        .iter()
+        .position(|n| n.as_bytes() == value)
+        .map_or_else(|| text_number(value) as u8, |i| i as u8)
+}
+
+impl FuzzRequest {
+    /// A `GET` of `https://b.example/` from `https://a.example`, to be filled in by text lines.
+    pub fn text_default() -> FuzzRequest {
+        FuzzRequest {
+            origin: OriginChoice::OfUrl(UrlChoice::Raw("https://a.example".into())),
+            url: UrlChoice::Raw("https://b.example/".into()),
+            method: MethodChoice::Raw(b"GET".to_vec()),
+            headers: Vec::new(),
+            mode: 0,
+            credentials: 0,
+            redirect: 0,
+            body: false,
+            use_cors_preflight: false,
+            partition: 0,
+        }
+    }
+
+    /// Applies one text line about the request (`origin`, `url`, `method`, `header`, `mode`,
+    /// `credentials`, `redirect`, `body`, `preflight`, `partition`); false when the keyword is
+    /// not one of these.
+    pub fn text_line(&mut self, key: &[u8], value: &[u8]) -> bool {
+        let text = || String::from_utf8_lossy(value).into_owned();
+        match key {
+            b"origin" if value == b"null" => self.origin = OriginChoice::Opaque,
+            b"origin" => self.origin = OriginChoice::OfUrl(UrlChoice::Raw(text())),
+            b"url" => self.url = UrlChoice::Raw(text()),
+            b"method" => self.method = MethodChoice::Raw(value.to_vec()),
+            b"header" => {
+                let (n, v) = split_pair(value);
+                let v = v.strip_prefix(b" ").unwrap_or(v);
+                self.headers
+                    .push((NameChoice::Raw(n.to_vec()), ValueChoice::Raw(v.to_vec())));
+            }
+            b"mode" => self.mode = text_choice(value, &["cors", "no-cors", "same-origin"]),
+            b"credentials" => {
+                self.credentials = text_choice(value, &["same-origin", "include", "omit"])
+            }
+            b"redirect" => self.redirect = text_choice(value, &["follow", "error", "manual"]),
+            b"body" => self.body = true,
+            b"preflight" => self.use_cors_preflight = true,
+            b"partition" => self.partition = text_number(value) as u8,
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// The preset index of an engine's name (`spec` 0, `chromium` 1, `firefox` 2, `webkit` 3), or a
+/// number.
+pub fn text_preset(value: &[u8]) -> u8 {
+    text_choice(value, &["spec", "chromium", "firefox", "webkit"])
 }

@@ -1,8 +1,11 @@
 //! Scenarios as JSON Lines (`tests/data/conformance/FORMAT.md`), converted by hand to and from
-//! the core's plain [`corsgate::replay`] types. The core knows no JSON; this is the only place
-//! that does.
+//! the core's plain [`corsgate::replay`] types. The core knows no JSON; this crate is the only
+//! place that reads or writes the format (the `corsgate replay` command and the JavaScript
+//! bindings both use it).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-use corsgate::replay::{FetchInit, Route, Run, RunResult, Scenario, SeenRequest};
+use corsgate::replay::{FetchInit, Route, Run, RunResult, Scenario, SecFetch, SeenRequest};
 use serde_json::{json, Map, Value};
 
 /// Why a line is not a scenario: the JSON path of the offending field and what was wrong.
@@ -144,12 +147,33 @@ pub fn scenario_from_json(v: &Value) -> Result<Scenario, FormatError> {
         .enumerate()
         .map(|(i, r)| route_from_json(r, &format!("routes[{i}]")))
         .collect::<Result<_, _>>()?;
+    // FORMAT.md: a replay writes the `sec_fetch_*` fields whenever the recorded requests have
+    // them. A scenario written by `scenario_to_json` (no observations) says so in a field of its
+    // own, `fetch_metadata`.
+    let explicit = match obj.get("fetch_metadata") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| err("fetch_metadata", "true or false"))?,
+    };
+    let fetch_metadata = explicit
+        || obj
+            .get("observed")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|o| o.values())
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|run| run.get("requests").and_then(Value::as_array))
+            .flatten()
+            .any(|q| q.get("sec_fetch_site").is_some());
     Ok(Scenario {
         id,
         document,
         fetch,
         repeat,
         routes,
+        fetch_metadata,
     })
 }
 
@@ -169,6 +193,36 @@ fn route_from_json(v: &Value, path: &str) -> Result<Route, FormatError> {
         },
         body: opt_string(r.get("body"), &join(path, "body"))?,
     })
+}
+
+/// A scenario as FORMAT.md writes it, every field explicit (without `note` and `observed`):
+/// [`scenario_from_json`] gives back an equal scenario.
+pub fn scenario_to_json(s: &Scenario) -> Value {
+    let routes: Vec<Value> = s
+        .routes
+        .iter()
+        .map(|r| {
+            json!({
+                "method": r.method, "url": r.url, "status": r.status, "headers": r.headers,
+                "body": r.body,
+            })
+        })
+        .collect();
+    let mut v = json!({
+        "id": s.id,
+        "document": s.document,
+        "fetch": {
+            "url": s.fetch.url, "method": s.fetch.method, "headers": s.fetch.headers,
+            "mode": s.fetch.mode.as_str(), "credentials": s.fetch.credentials.as_str(),
+            "redirect": s.fetch.redirect.as_str(), "body": s.fetch.body,
+        },
+        "repeat": s.repeat,
+        "routes": routes,
+    });
+    if s.fetch_metadata {
+        v["fetch_metadata"] = Value::Bool(true);
+    }
+    v
 }
 
 /// A run as FORMAT.md writes it.
@@ -191,9 +245,15 @@ pub fn run_to_json(run: &Run) -> Value {
 }
 
 fn request_to_json(r: &SeenRequest) -> Value {
-    json!({
+    let mut v = json!({
         "method": r.method, "url": r.url, "origin": r.origin, "acrm": r.acrm, "acrh": r.acrh,
-    })
+    });
+    if let (Some(m), Some(obj)) = (&r.sec_fetch, v.as_object_mut()) {
+        obj.insert("sec_fetch_site".to_owned(), json!(m.site));
+        obj.insert("sec_fetch_mode".to_owned(), json!(m.mode));
+        obj.insert("sec_fetch_dest".to_owned(), json!(m.dest));
+    }
+    v
 }
 
 /// Parses a recorded run (an element of `observed.ENGINE`).
@@ -213,6 +273,18 @@ pub fn run_from_json(v: &Value, path: &str) -> Result<Run, FormatError> {
                 origin: opt_string(q.get("origin"), &join(&p, "origin"))?,
                 acrm: opt_string(q.get("acrm"), &join(&p, "acrm"))?,
                 acrh: opt_string(q.get("acrh"), &join(&p, "acrh"))?,
+                sec_fetch: if ["sec_fetch_site", "sec_fetch_mode", "sec_fetch_dest"]
+                    .iter()
+                    .any(|k| q.contains_key(*k))
+                {
+                    Some(SecFetch {
+                        site: opt_string(q.get("sec_fetch_site"), &join(&p, "sec_fetch_site"))?,
+                        mode: opt_string(q.get("sec_fetch_mode"), &join(&p, "sec_fetch_mode"))?,
+                        dest: opt_string(q.get("sec_fetch_dest"), &join(&p, "sec_fetch_dest"))?,
+                    })
+                } else {
+                    None
+                },
             })
         })
         .collect::<Result<_, FormatError>>()?;
@@ -256,4 +328,79 @@ pub fn with_observed(original: &Value, engine: &str, runs: &[Run]) -> Value {
         obj.insert("observed".to_owned(), Value::Object(observed));
     }
     out
+}
+
+/// The most bytes of runs one line's replay may write: before replaying, a line whose URLs,
+/// origin and request headers could, repeated in every request of every run, exceed it is refused
+/// ([`replay_output_bound`]), so that one line cannot make a replay's memory grow without bound.
+pub const MAX_LINE_OUTPUT: usize = 8 * 1024 * 1024;
+
+/// An upper bound of the bytes `scenario`'s runs can take: every run makes at most
+/// [`corsgate::replay::MAX_REQUESTS_PER_RUN`] requests, each with a URL (the fetch's, a route's, or
+/// a `Location` resolved against one; percent-encoding makes a character at most 9 bytes, a
+/// Latin-1 character of a `Location`, 2 bytes in the line, becomes `%EF%BF%BD`), the method twice
+/// (as itself and as `Access-Control-Request-Method`), an `Origin` (from `document`) and an
+/// `Access-Control-Request-Headers` (the fetch's header names); the result lists at most the
+/// routes' header names.
+pub fn replay_output_bound(scenario: &corsgate::replay::Scenario) -> usize {
+    // A URL is the fetch's or a route's, or a `Location` resolved against one (at most the two
+    // together).
+    let longest_location = (scenario.routes.iter())
+        .flat_map(|r| r.headers.iter())
+        .filter(|(n, _)| n.eq_ignore_ascii_case("location"))
+        .map(|(_, v)| v.len())
+        .max()
+        .unwrap_or(0);
+    let longest_url = (scenario.routes.iter())
+        .map(|r| r.url.len())
+        .chain([scenario.fetch.url.len()])
+        .max()
+        .unwrap_or(0)
+        + longest_location;
+    let names: usize = scenario
+        .fetch
+        .headers
+        .iter()
+        .map(|(n, _)| n.len() + 1)
+        .sum();
+    let exposed: usize = (scenario.routes.iter())
+        .flat_map(|r| r.headers.iter().map(|(n, _)| n.len() + 3))
+        .sum();
+    let per_request = 5 * longest_url
+        + 5 * scenario.document.len()
+        + 2 * scenario.fetch.method.len()
+        + names
+        + 128;
+    let per_run = corsgate::replay::MAX_REQUESTS_PER_RUN.saturating_mul(per_request)
+        + 5 * longest_url
+        + exposed
+        + 128;
+    (scenario.repeat.max(1) as usize).saturating_mul(per_run)
+}
+
+/// One line of the corpus replayed under `policy` from `start` (the simulated clock's first
+/// reading), written back with `observed` holding only `engine`'s runs; or why the line is not a
+/// replayable scenario.
+pub fn replay_line(
+    line: &[u8],
+    policy: &corsgate::Policy,
+    engine: &str,
+    start: corsgate::time::Instant,
+) -> Result<String, String> {
+    let value: Value = serde_json::from_slice(line).map_err(|e| format!("not valid JSON: {e}"))?;
+    let scenario = scenario_from_json(&value).map_err(|e| format!("not a scenario: {e}"))?;
+    let bound = replay_output_bound(&scenario);
+    if bound > MAX_LINE_OUTPUT {
+        return Err(format!(
+            "scenario `{}` cannot be replayed: its runs could take {bound} bytes ({} runs of up \
+             to {} requests with its longest URL), more than the {MAX_LINE_OUTPUT} one line may",
+            scenario.id,
+            scenario.repeat,
+            corsgate::replay::MAX_REQUESTS_PER_RUN
+        ));
+    }
+    let runs = corsgate::replay::replay(&scenario, policy, start)
+        .map_err(|e| format!("scenario `{}` cannot be replayed: {e}", scenario.id))?;
+    let out = with_observed(&value, engine, &runs);
+    serde_json::to_string(&out).map_err(|e| e.to_string())
 }

@@ -1,0 +1,444 @@
+//! corsgate for JavaScript: the WebAssembly side of the npm package `corsgate`.
+//!
+//! This crate holds no CORS rule. It maps JavaScript values to the corsgate crate's types and
+//! back: an [`Agent`] is a `corsgate::UserAgent` (a policy and its preflight cache), a [`Flight`]
+//! one `corsgate::Fetch` driven by the JavaScript layer, which does the I/O. `explain` is the
+//! CLI's report model (`corsgate explain --json`), `replayLine` the corpus replay of
+//! `corsgate replay`. On the per-request path values cross the boundary as strings of
+//! NUL-separated fields (see [`Flight`]); `explain` takes and gives JSON text.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use corsgate::error::{FailureKind, NetworkFailure, Stage};
+use corsgate::fetch::{Action, RequestKind};
+use corsgate::time::Timestamp;
+use corsgate::{Blocked, Fix, Policy, UserAgent};
+use corsgate_cli::model::{self, Setup};
+use corsgate_cli::render::{self, Report};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use serde_json::{json, Value};
+use url::Url;
+use wasm_bindgen::prelude::*;
+
+/// The caller's clock reading (`performance.now()` milliseconds) as the core's `now`.
+fn instant(now_ms: f64) -> corsgate::time::Instant {
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    {
+        Timestamp::from_millis(now_ms)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    {
+        // Native builds (the workspace's tests and lints) use std's clock with the reading as
+        // an offset from a fixed base, so the same arithmetic holds.
+        use std::sync::OnceLock;
+        static BASE: OnceLock<std::time::Instant> = OnceLock::new();
+        let base = *BASE.get_or_init(std::time::Instant::now);
+        base + Timestamp::from_millis(now_ms).elapsed_since_origin()
+    }
+}
+
+fn policy(engine: &str) -> Result<Policy, String> {
+    Policy::by_name(engine).ok_or_else(|| {
+        format!(
+            "unknown engine `{engine}`; expected one of: {}",
+            Policy::NAMES.join(", ")
+        )
+    })
+}
+
+/// The page's origin: a serialized origin (`https://app.example`, `null`) or a page URL whose
+/// origin is taken.
+fn origin(s: &str) -> Result<corsgate::Origin, String> {
+    if let Ok(origin) = corsgate::Origin::parse_header(s.as_bytes()) {
+        return Ok(origin);
+    }
+    Url::parse(s)
+        .map(|url| corsgate::Origin::of_url(&url))
+        .map_err(|e| format!("origin `{s}` is not an origin or URL ({e})"))
+}
+
+/// A JavaScript string as a header value: a ByteString (isomorphic encoding; a code point above
+/// U+00FF cannot be one).
+fn byte_string(s: &str, what: &str) -> Result<Vec<u8>, String> {
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(|| format!("{what} is not a ByteString (a code point above U+00FF)"))
+}
+
+/// `[name, value, name, value, …]` (as `Headers` iterates: names lowercase, values normalized)
+/// into a header list.
+fn header_list<S: AsRef<str>>(flat: &[S]) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    flat.chunks(2)
+        .map(|pair| {
+            let [name, value] = pair else {
+                return Err("headers: an odd-length list".to_owned());
+            };
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let v = byte_string(value, &format!("the value of `{name}`"))?;
+            let v = HeaderValue::from_bytes(corsgate::header::normalize(&v))
+                .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+            Ok((n, v))
+        })
+        .collect()
+}
+
+fn header_map(flat: &[&str]) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::new();
+    for (n, v) in header_list(flat)? {
+        map.append(n, v);
+    }
+    Ok(map)
+}
+
+/// The separator of the fields of a hot-path message across the boundary. No header name or
+/// value, serialized URL, method or keyword can hold it (`HeaderValue` refuses NUL, the URL
+/// parser percent-encodes it, and the JavaScript layer refuses it in what the caller gives).
+const SEP: char = '\0';
+
+/// `name\0value\0name\0value…` (what the JavaScript layer joins) as the strings of a list.
+fn split_fields(joined: &str) -> Vec<&str> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split(SEP).collect()
+    }
+}
+
+/// Appends `\0name\0value` for each header, a value's bytes as Latin-1 code points (as
+/// JavaScript reads a ByteString).
+fn push_headers(out: &mut String, headers: &HeaderMap) {
+    for (name, value) in headers {
+        out.push(SEP);
+        out.push_str(name.as_str());
+        out.push(SEP);
+        out.extend(value.as_bytes().iter().map(|&b| char::from(b)));
+    }
+}
+
+fn keyword<T: std::str::FromStr>(s: &str, what: &str, expected: &str) -> Result<T, String> {
+    s.parse()
+        .map_err(|_| format!("{what} `{s}` is not one of {expected}"))
+}
+
+/// What the request is, as the JavaScript layer gathered it from `fetch`'s arguments.
+struct Init<'a> {
+    origin: &'a str,
+    url: &'a str,
+    method: &'a str,
+    headers: Vec<&'a str>,
+    mode: &'a str,
+    credentials: &'a str,
+    redirect: &'a str,
+}
+
+impl Init<'_> {
+    fn url(&self) -> Result<Url, String> {
+        Url::parse(self.url).map_err(|e| format!("`{}` is not an absolute URL ({e})", self.url))
+    }
+
+    fn method(&self) -> Result<Method, String> {
+        if !corsgate::header::is_token(self.method.as_bytes()) {
+            return Err(format!("`{}` is not a valid HTTP method", self.method));
+        }
+        Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())
+    }
+
+    /// The corsgate request, built as `Setup::request` builds it (what `explain` reads), from
+    /// the page's origin parsed once per agent.
+    fn request(&self, origin: corsgate::Origin) -> Result<corsgate::FetchRequest, String> {
+        // The same checks in the same order as `setup`, so the same first error.
+        let (url, method) = (self.url()?, self.method()?);
+        let headers = header_list(&self.headers)?;
+        let credentials = keyword(
+            self.credentials,
+            "credentials",
+            "omit, same-origin, include",
+        )?;
+        let mode = keyword(self.mode, "mode", "cors, no-cors, same-origin")?;
+        let redirect = keyword(self.redirect, "redirect", "follow, error, manual")?;
+        let mut request = corsgate::FetchRequest::new(origin, url)
+            .method(method)
+            .mode(mode)
+            .credentials(credentials)
+            .redirect(redirect);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        Ok(request)
+    }
+
+    fn setup(&self, policy: Policy) -> Result<Setup, String> {
+        let url = self.url()?;
+        let method = self.method()?;
+        Ok(Setup {
+            origin: origin(self.origin)?,
+            url,
+            method,
+            headers: header_list(&self.headers)?,
+            credentials: keyword(
+                self.credentials,
+                "credentials",
+                "omit, same-origin, include",
+            )?,
+            mode: keyword(self.mode, "mode", "cors, no-cors, same-origin")?,
+            redirect: keyword(self.redirect, "redirect", "follow, error, manual")?,
+            policy,
+        })
+    }
+}
+
+/// Which response failed, as `corsgate explain --json` names it (`request`: nothing was sent).
+fn stage(b: &Blocked) -> &'static str {
+    match (b.stage(), b.exchange().map(|e| e.kind)) {
+        (Some(Stage::Preflight), _) | (None, Some(RequestKind::Preflight)) => "preflight",
+        (Some(Stage::Redirect), _) => "redirect",
+        (Some(Stage::Response), _) | (None, Some(RequestKind::Actual)) => "response",
+        (None, None) => "request",
+    }
+}
+
+fn blocked_json(b: &Blocked) -> Value {
+    json!({
+        "rule": b.rule(),
+        "spec": b.spec(),
+        "stage": stage(b),
+        // The header lines the server must send; `do`: what to change where no header fixes it.
+        "fix": match b.fix() { Some(Fix::Send(lines)) => lines, _ => Vec::new() },
+        "do": match b.fix() { Some(Fix::Do(what)) => Some(what), _ => None },
+        "message": b.to_string(),
+    })
+}
+
+/// A user agent: one engine's policy and the preflight cache its fetches share.
+#[wasm_bindgen]
+pub struct Agent {
+    ua: UserAgent,
+    /// The page's origin as last given to [`Agent::start`] and as parsed (one per
+    /// `createFetch`, so parsed once).
+    page: Option<(String, corsgate::Origin)>,
+}
+
+#[wasm_bindgen]
+impl Agent {
+    /// A user agent with `engine`'s preset (`spec`, `chromium`, `firefox`, `webkit`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(engine: &str) -> Result<Agent, JsError> {
+        Ok(Agent {
+            ua: UserAgent::new(policy(engine).map_err(|e| JsError::new(&e))?),
+            page: None,
+        })
+    }
+
+    /// The preset's name.
+    #[wasm_bindgen(getter)]
+    pub fn engine(&self) -> String {
+        self.ua.policy().name.to_owned()
+    }
+
+    /// Starts a fetch at `now_ms`. `request` is one string of fields separated by [`SEP`]:
+    /// `ORIGIN\0URL\0METHOD\0MODE\0CREDENTIALS\0REDIRECT[\0NAME\0VALUE]…` (one string to
+    /// pass instead of seven). Throws (a `TypeError` in the JavaScript layer) when `fetch()`
+    /// refuses the request before anything is sent.
+    pub fn start(&mut self, now_ms: f64, request: &str, body: bool) -> Result<Flight, JsError> {
+        let fields = split_fields(request);
+        let [origin, url, method, mode, credentials, redirect, headers @ ..] = fields.as_slice()
+        else {
+            return Err(JsError::new("start: fewer than six fields"));
+        };
+        let origin = *origin;
+        let init = Init {
+            origin,
+            url,
+            method,
+            headers: headers.to_vec(),
+            mode,
+            credentials,
+            redirect,
+        };
+        let page = match &self.page {
+            Some((text, parsed)) if text == origin => parsed.clone(),
+            _ => {
+                let parsed = self::origin(origin).map_err(|e| JsError::new(&e))?;
+                self.page = Some((origin.to_owned(), parsed.clone()));
+                parsed
+            }
+        };
+        let request = init.request(page).map_err(|e| JsError::new(&e))?.body(body);
+        let fetch = self
+            .ua
+            .start(instant(now_ms), request)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Flight { fetch })
+    }
+}
+
+/// One fetch, driven by the JavaScript layer: [`Flight::poll`] says what to send or how it
+/// ended, [`Flight::respond`] and [`Flight::fail`] hand in what happened and say what is next.
+///
+/// An action is one string of fields separated by [`SEP`] (one decode and one `split` in
+/// JavaScript, where JSON text cost more than the rest of the crossing):
+/// - `send\0KIND\0METHOD\0URL\0CREDENTIALS(1|0)[\0NAME\0VALUE]…`
+/// - `ok\0TYPE\0STATUS\0URL\0REDIRECTED(1|0)[\0NAME\0VALUE]…` (the filtered response)
+/// - `blocked\0JSON` (`{rule, spec, stage, fix, do, message}`: off the hot path)
+/// - `await`
+#[wasm_bindgen]
+pub struct Flight {
+    fetch: corsgate::Fetch,
+}
+
+#[wasm_bindgen]
+impl Flight {
+    /// The next action (see [`Flight`]).
+    pub fn poll(&mut self) -> String {
+        match self.fetch.poll() {
+            Action::Send(out) => {
+                let mut s = String::with_capacity(256);
+                s.push_str("send");
+                s.push(SEP);
+                s.push_str(match out.kind {
+                    RequestKind::Preflight => "preflight",
+                    RequestKind::Actual => "actual",
+                });
+                s.push(SEP);
+                s.push_str(out.request.method().as_str());
+                s.push(SEP);
+                s.push_str(self.fetch.current_url().as_str());
+                s.push(SEP);
+                s.push(if out.credentials { '1' } else { '0' });
+                push_headers(&mut s, out.request.headers());
+                s
+            }
+            Action::AwaitResponse => "await".to_owned(),
+            Action::Done(Ok(r)) => {
+                let mut s = String::with_capacity(256);
+                s.push_str("ok");
+                s.push(SEP);
+                s.push_str(r.response_type.as_str());
+                s.push(SEP);
+                s.push_str(&r.status.to_string());
+                s.push(SEP);
+                s.push_str(r.url_list.last().map(Url::as_str).unwrap_or(""));
+                s.push(SEP);
+                s.push(if r.redirected() { '1' } else { '0' });
+                push_headers(&mut s, &r.headers);
+                s
+            }
+            Action::Done(Err(b)) => format!("blocked{SEP}{}", blocked_json(&b)),
+        }
+    }
+
+    /// Hands in the response head (`headers`: `name\0value\0…`) of the request last handed
+    /// out, at `now_ms`, and returns the next action (what [`Flight::poll`] would).
+    pub fn respond(
+        &mut self,
+        agent: &mut Agent,
+        now_ms: f64,
+        status: u16,
+        headers: &str,
+    ) -> Result<String, JsError> {
+        let mut response = http::Response::new(());
+        *response.status_mut() =
+            http::StatusCode::from_u16(status).map_err(|e| JsError::new(&e.to_string()))?;
+        *response.headers_mut() =
+            header_map(&split_fields(headers)).map_err(|e| JsError::new(&e))?;
+        self.fetch
+            .handle_response(&mut agent.ua, instant(now_ms), response)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(self.poll())
+    }
+
+    /// Hands in that the request last handed out failed below HTTP: `kind` is `dns`,
+    /// `refused`, `timeout`, `tls`, `closed` (before any response byte), `reset`, `protocol` or
+    /// `other`; `detail` the transport's words. Returns the next action.
+    pub fn fail(&mut self, agent: &mut Agent, kind: &str, detail: &str) -> Result<String, JsError> {
+        let kind = match kind {
+            "dns" => FailureKind::Dns,
+            "refused" => FailureKind::Refused,
+            "timeout" => FailureKind::TimedOut,
+            "tls" => FailureKind::Tls,
+            "closed" => FailureKind::ClosedBeforeResponse,
+            "reset" => FailureKind::Reset,
+            "protocol" => FailureKind::Protocol,
+            _ => FailureKind::Other,
+        };
+        self.fetch
+            .handle_network_failure(&mut agent.ua, NetworkFailure::new(kind, detail))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(self.poll())
+    }
+}
+
+/// `corsgate explain --json`, offline, for a request given as JSON text: `{origin, url, method,
+/// headers: [[name, value]…], credentials, mode, redirect, engine}`. Returns the report's JSON.
+#[wasm_bindgen]
+pub fn explain(now_ms: f64, request: &str) -> Result<String, JsError> {
+    explain_json(now_ms, request).map_err(|e| JsError::new(&e))
+}
+
+fn explain_json(now_ms: f64, request: &str) -> Result<String, String> {
+    let v: Value = serde_json::from_str(request).map_err(|e| format!("not JSON: {e}"))?;
+    let text = |key: &str, default: &'static str| -> Result<String, String> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(default.to_owned()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(format!("`{key}` must be a string")),
+        }
+    };
+    let mut headers = Vec::new();
+    if let Some(list) = v.get("headers").and_then(Value::as_array) {
+        for pair in list {
+            match pair.as_array().map(Vec::as_slice) {
+                Some([Value::String(n), Value::String(v)]) => {
+                    headers.push(n.as_str());
+                    headers.push(v.as_str());
+                }
+                _ => return Err("`headers` must be [name, value] pairs of strings".to_owned()),
+            }
+        }
+    }
+    let (o, u, m) = (
+        text("origin", "")?,
+        text("url", "")?,
+        text("method", "GET")?,
+    );
+    let (mode, cred, redir) = (
+        text("mode", "cors")?,
+        text("credentials", "same-origin")?,
+        text("redirect", "follow")?,
+    );
+    let init = Init {
+        origin: &o,
+        url: &u,
+        method: &m,
+        headers,
+        mode: &mode,
+        credentials: &cred,
+        redirect: &redir,
+    };
+    let setup = init.setup(policy(&text("engine", "spec")?)?)?;
+    let started = model::start(&setup, instant(now_ms));
+    // No response is given: the verdict is the one known before anything is sent, if any
+    // (`corsgate explain` without --preflight-response or --response).
+    let report = Report {
+        command: "explain",
+        setup: &setup,
+        analysis: &started.analysis,
+        exchanges: &[],
+        verdict: started.early.as_ref(),
+        cached_for: None,
+        notes: &[],
+    };
+    Ok(render::json(&report).to_string())
+}
+
+/// One line of the conformance corpus replayed under `engine`, exactly as `corsgate replay
+/// --engine ENGINE` writes it (the same function, `corsgate_scenario::replay_line`).
+#[wasm_bindgen(js_name = replayLine)]
+pub fn replay_line(line: &str, engine: &str) -> Result<String, JsError> {
+    let policy = policy(engine).map_err(|e| JsError::new(&e))?;
+    corsgate_scenario::replay_line(line.as_bytes(), &policy, engine, instant(0.0))
+        .map_err(|e| JsError::new(&e))
+}
