@@ -6,6 +6,7 @@
 //! (the pure decision API). Target: ≤ 1× the URL parse.
 
 mod common;
+mod inputs;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -13,31 +14,11 @@ use std::time::Instant;
 use common::{group, summary, Recorder};
 use corsgate::classify::{classify, Branch, HopView};
 use corsgate::preflight::build_preflight_request;
-use corsgate::request::{CredentialsMode, ResponseTainting};
-use corsgate::{Action, FetchRequest, Mode, Origin, Policy, RequestKind, UserAgent};
+use corsgate::request::ResponseTainting;
+use corsgate::{Action, Mode, Policy, RequestKind, UserAgent};
 use criterion::Criterion;
-use http::{HeaderName, HeaderValue, Method};
+use inputs::{request, URL};
 use url::Url;
-
-const URL: &str = "https://api.example.com/v1/items/42?fields=name,price";
-
-fn request() -> FetchRequest {
-    let page = Origin::of_url(&Url::parse("https://app.example/").expect("parses"));
-    let mut r = FetchRequest::new(page, Url::parse(URL).expect("parses"))
-        .method(Method::PUT)
-        .credentials(CredentialsMode::Include);
-    for (n, v) in [
-        ("content-type", "application/json"),
-        ("accept", "application/json"),
-        ("accept-language", "en-US,en;q=0.9"),
-        ("authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"),
-        ("x-request-id", "5f1d2c1e-8a8b-4c1e-9f0e-1b2c3d4e5f60"),
-        ("x-client-version", "2.14.1"),
-    ] {
-        r = r.header(HeaderName::from_static(n), HeaderValue::from_static(v));
-    }
-    r
-}
 
 fn bench(c: &mut Criterion) {
     let rec = Recorder::default();

@@ -7,6 +7,8 @@
 //! outlives one call in a caller (the agent, the cache, the response head, the floor's map), so
 //! that tearing those down is not counted either.
 
+mod inputs;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -15,66 +17,26 @@ use corsgate::cache::{CacheConfig, CacheKey, PreflightCache};
 use corsgate::check::cors_check;
 use corsgate::expose::visible_header_names;
 use corsgate::request::{CredentialsMode, PartitionKey, ResponseTainting};
-use corsgate::{Action, FetchRequest, Origin, Policy, UserAgent};
+use corsgate::{Action, FetchRequest, Policy, UserAgent};
 use gungraun::{library_benchmark, library_benchmark_group, main};
-use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use http::HeaderMap;
+use inputs::{request, response, ORIGIN, URL};
 use url::Url;
 
-/// The URL of `benches/decision.rs` and `benches/response.rs`.
-const URL: &str = "https://api.example.com/v1/items/42?fields=name,price";
-const ORIGIN: &str = "https://app.example";
 const CACHE_SIZE: usize = 10_000;
 
-/// The request of `benches/decision.rs`: a credentialed cross-origin PUT with 6 headers.
+/// The request of `benches/decision.rs`, an agent and a clock.
 fn decision_input() -> (UserAgent, FetchRequest, Instant) {
-    let page = Origin::of_url(&Url::parse("https://app.example/").expect("parses"));
-    let mut r = FetchRequest::new(page, Url::parse(URL).expect("parses"))
-        .method(Method::PUT)
-        .credentials(CredentialsMode::Include);
-    for (n, v) in [
-        ("content-type", "application/json"),
-        ("accept", "application/json"),
-        ("accept-language", "en-US,en;q=0.9"),
-        ("authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"),
-        ("x-request-id", "5f1d2c1e-8a8b-4c1e-9f0e-1b2c3d4e5f60"),
-        ("x-client-version", "2.14.1"),
-    ] {
-        r = r.header(HeaderName::from_static(n), HeaderValue::from_static(v));
-    }
-    (UserAgent::new(Policy::chromium()), r, Instant::now())
+    (
+        UserAgent::new(Policy::chromium()),
+        request(),
+        Instant::now(),
+    )
 }
 
-/// The response of `benches/response.rs`: 20 headers, 10 visible to a credentialed request.
+/// The response of `benches/response.rs`.
 fn response_input() -> HeaderMap {
-    let mut h = HeaderMap::new();
-    for (n, v) in [
-        ("access-control-allow-origin", "https://app.example"),
-        ("access-control-allow-credentials", "true"),
-        (
-            "access-control-expose-headers",
-            "x-request-id, x-ratelimit-remaining, etag",
-        ),
-        ("content-type", "application/json; charset=utf-8"),
-        ("content-length", "1834"),
-        ("cache-control", "private, max-age=0"),
-        ("date", "Sat, 28 Nov 2026 00:00:00 GMT"),
-        ("server", "nginx"),
-        ("etag", "\"5f1d2c1e\""),
-        ("vary", "Origin, Accept-Encoding"),
-        ("set-cookie", "session=abc; Secure; HttpOnly"),
-        ("x-request-id", "5f1d2c1e-8a8b-4c1e-9f0e-1b2c3d4e5f60"),
-        ("x-ratelimit-remaining", "4999"),
-        ("x-ratelimit-limit", "5000"),
-        ("strict-transport-security", "max-age=31536000"),
-        ("x-content-type-options", "nosniff"),
-        ("last-modified", "Fri, 27 Nov 2026 23:00:00 GMT"),
-        ("expires", "0"),
-        ("pragma", "no-cache"),
-        ("content-language", "en"),
-    ] {
-        h.append(HeaderName::from_static(n), HeaderValue::from_static(v));
-    }
-    h
+    response()
 }
 
 fn url(i: usize) -> String {
