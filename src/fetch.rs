@@ -346,9 +346,9 @@ pub struct Fetch {
     embedder_policy: crate::corp::EmbedderPolicy,
     /// The request's user-activation (`Sec-Fetch-User`).
     user_activation: bool,
-    /// `Policy::metadata_site`, `Policy::preflight_metadata_current_url_only`.
+    /// `Policy::metadata_site`, `Policy::preflight_metadata`.
     metadata_site: crate::metadata::SiteRule,
-    preflight_metadata_current_url_only: bool,
+    preflight_metadata: crate::metadata::PreflightSite,
     /// The current hop's actual request carries no Fetch metadata
     /// (`Policy::metadata_dropped_after_cross_origin_cors_redirect`).
     metadata_dropped: bool,
@@ -517,7 +517,7 @@ impl Fetch {
             embedder_policy: request.embedder_policy,
             user_activation: request.user_activation,
             metadata_site: ua.policy.metadata_site,
-            preflight_metadata_current_url_only: ua.policy.preflight_metadata_current_url_only,
+            preflight_metadata: ua.policy.preflight_metadata,
             metadata_dropped: false,
             tainting: ResponseTainting::Basic,
             redirect_count: 0,
@@ -1075,21 +1075,11 @@ impl Fetch {
         )?;
         // HTTP-network-or-cache fetch step 8.13 for the preflight: a request whose mode is
         // "cors", with the request's URL list, origin and destination (§cors-preflight-fetch-0
-        // step 1). Under `Policy::preflight_metadata_current_url_only` its site compares the
-        // origin it carries (opaque when `null`) with its URL alone.
-        let opaque;
-        let (origin, url_list) = if self.preflight_metadata_current_url_only {
-            let origin = if pending.null_origin {
-                opaque = Origin::new_opaque();
-                &opaque
-            } else {
-                &self.origin
-            };
-            (origin, std::slice::from_ref(self.current_url()))
-        } else {
-            (&self.origin, &self.url_list[..])
-        };
-        let input = MetadataInput::new(origin, url_list, Mode::Cors, self.destination);
+        // step 1). `Policy::preflight_metadata` says which origin and URLs its site judges.
+        let (origin, url_list) =
+            self.preflight_metadata
+                .inputs(&self.origin, &self.url_list, pending.null_origin);
+        let input = MetadataInput::new(&origin, url_list, Mode::Cors, self.destination);
         if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
             metadata.set_in(request.headers_mut());
         }

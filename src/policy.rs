@@ -8,7 +8,7 @@
 
 use crate::cache::CacheConfig;
 use crate::corp::CorpRules;
-use crate::metadata::SiteRule;
+use crate::metadata::{PreflightSite, SiteRule};
 use crate::redirect::{EmptyLocation, LocationBytes, LocationRules};
 use crate::safelist::{RangeSyntax, SafelistRules};
 
@@ -296,17 +296,23 @@ pub struct Policy {
     /// `meta-redirect-a-a-a2-cors`, `meta-redirect-a2-a-a-cors`,
     /// `corp-redirect-final-a2-same-origin-after-a`.
     pub metadata_site: SiteRule,
-    /// Whether a preflight's `Sec-Fetch-Site` compares the origin the preflight carries (opaque
-    /// when it carries `null`) with its URL only, rather than the request's origin with the URL
-    /// list.
+    /// Which origin and URLs a preflight's `Sec-Fetch-Site` judges.
     ///
-    /// Background: Fetch gives the preflight a clone of the request's URL list and origin.
-    /// WebKit builds the preflight's metadata from its security origin and URL alone
-    /// (`createAccessControlPreflightRequest`); Firefox's preflight is a new channel without the
-    /// redirect chain, from the loading principal (`nsCORSListenerProxy::StartCORSPreflight`,
-    /// `SecFetch::AddSecFetchSite`). Corpus: `meta-redirect-307-put-a2-b` (the preflight after
-    /// the redirect reads `cross-site` in all three).
-    pub preflight_metadata_current_url_only: bool,
+    /// Background: Fetch gives the preflight a clone of the request's URL list and origin
+    /// ([`PreflightSite::UrlList`]). Chromium makes the preflight a new request for the current
+    /// URL with the request's initiator (`PreflightController::CreatePreflightRequest`; its
+    /// metadata from that one-URL chain against the initiator, even when the preflight carries
+    /// `Origin: null`): [`PreflightSite::CurrentUrl`], so back on the page's origin after a
+    /// cross-site hop the preflight reads `same-origin` while the request after it reads
+    /// `cross-site` (corpus `gmeta-0008`, `gmeta-0089`, `gcorp-0002`; `same-site` on a
+    /// same-site URL: `gcorp-0020`). WebKit builds the preflight's metadata from its security
+    /// origin and URL alone (`createAccessControlPreflightRequest`; `cross-site` when it
+    /// carries `null`); Firefox's preflight is a new channel without the redirect chain, from the
+    /// loading principal (`nsCORSListenerProxy::StartCORSPreflight`, `SecFetch::AddSecFetchSite`;
+    /// it never carries `null`, `preflight_ignores_taint`): both
+    /// [`PreflightSite::CurrentUrlCarriedOrigin`]. Corpus: `meta-redirect-307-put-a2-b` (the
+    /// preflight after the redirect reads `cross-site` in all three).
+    pub preflight_metadata: PreflightSite,
     /// Whether, in mode `cors`, the request made after a redirect to another origin carries no
     /// Fetch metadata headers (a preflight it needs still does; a later same-origin hop has them
     /// again).
@@ -361,7 +367,7 @@ impl Policy {
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
             metadata_site: SiteRule::UrlList,
-            preflight_metadata_current_url_only: false,
+            preflight_metadata: PreflightSite::UrlList,
             metadata_dropped_after_cross_origin_cors_redirect: false,
             corp: CorpRules::SPEC,
         }
@@ -391,6 +397,7 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
+            preflight_metadata: PreflightSite::CurrentUrl,
             corp: CorpRules {
                 same_site_excludes_ip_hosts: true,
             },
@@ -425,7 +432,7 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             metadata_site: SiteRule::SecureRedirectChain,
-            preflight_metadata_current_url_only: true,
+            preflight_metadata: PreflightSite::CurrentUrlCarriedOrigin,
             ..Policy::spec()
         }
     }
@@ -457,7 +464,7 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
-            preflight_metadata_current_url_only: true,
+            preflight_metadata: PreflightSite::CurrentUrlCarriedOrigin,
             metadata_dropped_after_cross_origin_cors_redirect: true,
             ..Policy::spec()
         }

@@ -23,16 +23,7 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
-    ("chromium", "gmeta-0008", PREFLIGHT_SITE_CHROMIUM),
-    ("chromium", "gmeta-0089", PREFLIGHT_SITE_CHROMIUM),
-    ("chromium", "gcorp-0002", PREFLIGHT_SITE_CHROMIUM),
-    ("chromium", "gcorp-0020", PREFLIGHT_SITE_CHROMIUM),
 ];
-
-/// Chromium's preflight after a redirect carries `Sec-Fetch-Site` judged from the page's origin
-/// and the preflight's URL alone (`same-origin` back on the page's origin), not from the URL list.
-const PREFLIGHT_SITE_CHROMIUM: &str =
-    "preflight Sec-Fetch-Site after a redirect (not yet modelled)";
 
 /// Fetch allows 0x01–0x08, 0x0B, 0x0C, 0x0E–0x1F and 0x7F in a header value; `http::HeaderValue`
 /// (the type corsgate's API takes and returns) cannot hold them, so the replay cannot build
