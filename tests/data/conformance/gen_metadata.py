@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate random Fetch Metadata (`gmeta-NNNN`) and CORP (`gcorp-NNNN`) scenarios.
 
-    python3 gen_metadata.py [--seed 20261205] [--meta 100] [--corp 60] > scenarios.jsonl
+    python3 gen_metadata.py > scenarios.jsonl      # every batch of BATCHES
+    python3 gen_metadata.py --seed S --meta N --corp M > scenarios.jsonl   # one batch
     python3 gen_metadata.py --merge chromium.meta.jsonl firefox.meta.jsonl webkit.meta.jsonl \
         > metadata-generated.jsonl
 
@@ -284,10 +285,16 @@ def merge(paths):
         print(json.dumps(merged[sid]))
 
 
+# (seed, gmeta count, gcorp count) per batch; ids number on across batches. Batch 1 was recorded
+# first and replayed; batch 2 (seed 777, first drawn as an exploration round with the same
+# generator) was recorded after it to look further.
+BATCHES = [(20261205, 100, 60), (777, 250, 150)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=int, default=20261205)
+    ap.add_argument("--seed", type=int, help="one batch with this seed (default: BATCHES)")
     ap.add_argument("--meta", type=int, default=100)
     ap.add_argument("--corp", type=int, default=60)
     ap.add_argument("--merge", nargs="+", metavar="RECORDING",
@@ -296,12 +303,17 @@ def main():
     if args.merge:
         merge(args.merge)
         return
-    rng = random.Random(args.seed)
+    batches = [(args.seed, args.meta, args.corp)] if args.seed is not None else BATCHES
     out = []
-    for n in range(1, args.meta + 1):
-        out.append(scenario(rng, "gmeta", n))
-    for n in range(1, args.corp + 1):
-        out.append(scenario(rng, "gcorp", n))
+    next_meta = next_corp = 1
+    for seed, n_meta, n_corp in batches:
+        rng = random.Random(seed)
+        for n in range(next_meta, next_meta + n_meta):
+            out.append(scenario(rng, "gmeta", n))
+        for n in range(next_corp, next_corp + n_corp):
+            out.append(scenario(rng, "gcorp", n))
+        next_meta += n_meta
+        next_corp += n_corp
     for sc in out:
         print(json.dumps(sc))
 
