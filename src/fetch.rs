@@ -774,12 +774,14 @@ impl Fetch {
         if ua.policy.merge_skips_empty_lines {
             // Firefox reads these through its merged header values (empty lines skipped); it
             // counts `Access-Control-Allow-Origin` lines instead, which Fetch's combining matches.
+            // The cross-origin resource policy check reads the merged value too.
             for name in [
                 "access-control-allow-credentials",
                 "access-control-allow-methods",
                 "access-control-allow-headers",
                 "access-control-max-age",
                 "access-control-expose-headers",
+                crate::corp::CROSS_ORIGIN_RESOURCE_POLICY,
             ] {
                 crate::header::drop_empty_repeated_lines(&mut response.headers, name);
             }

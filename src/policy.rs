@@ -268,14 +268,19 @@ pub struct Policy {
     pub redirect_removes_headers: &'static [&'static str],
     /// Whether repeated lines of the CORS response headers read as one value
     /// (`Access-Control-Allow-Credentials`, `-Methods`, `-Headers`, `-Max-Age`,
-    /// `Access-Control-Expose-Headers`) are combined without their empty lines.
+    /// `Access-Control-Expose-Headers`) and of `Cross-Origin-Resource-Policy` are combined
+    /// without their empty lines.
     ///
     /// Background: Fetch combines every line with `, ` (`true` and an empty line give `true, `,
     /// which is not `true`). Firefox merges response header lines as they arrive and skips empty
     /// ones (`nsHttpHeaderArray::MergeHeader`: "merge of empty header = no-op"), so the
     /// credentialed CORS check passes. It counts `Access-Control-Allow-Origin` lines instead
-    /// (more than one fails), as Fetch's combined value does. Corpus:
-    /// `cred-edge-include-acac-line-empty`.
+    /// (more than one fails), as Fetch's combined value does. Its cross-origin resource policy
+    /// check reads the merged value as well (`nsHttpChannel::ProcessCrossOriginResourcePolicyHeader`
+    /// gets the header from the response head): `same-origin` and an empty line read
+    /// `same-origin`, which blocks another origin, where Fetch's `same-origin, ` is invalid and
+    /// allows. Corpus: `cred-edge-include-acac-line-empty`; `gcorp-NNNN` (CORP, see
+    /// spec-notes/metadata.md).
     pub merge_skips_empty_lines: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
     /// allows it (same origin, untainted).

@@ -354,3 +354,45 @@ fn a_preflight_after_a_redirect_is_judged_by_the_preset_s_preflight_site_rule() 
     // WebKit: the origin it carries, `null`, against its URL.
     assert_eq!(second_preflight_site(Policy::webkit()), "cross-site");
 }
+
+#[test]
+fn firefox_reads_the_corp_lines_without_their_empty_ones() {
+    // Two lines, `same-origin` and an empty one: Fetch combines them to `same-origin, ` (invalid,
+    // so allowed); Firefox merges header lines skipping empty ones, so it reads `same-origin`.
+    for lines in [
+        &[
+            ("cross-origin-resource-policy", "same-origin"),
+            ("cross-origin-resource-policy", ""),
+        ][..],
+        &[
+            ("cross-origin-resource-policy", ""),
+            ("cross-origin-resource-policy", "same-origin"),
+        ][..],
+    ] {
+        let url = "https://cdn.other.example/img.png";
+        let answer = [head(200, lines)];
+        for policy in [Policy::spec(), Policy::chromium(), Policy::webkit()] {
+            let name = policy.name;
+            let (_, outcome) = run(policy, request(url, Mode::NoCors), &answer);
+            assert!(outcome.is_ok(), "{name} {lines:?}: {outcome:?}");
+        }
+        let (_, outcome) = run(Policy::firefox(), request(url, Mode::NoCors), &answer);
+        let blocked = outcome.unwrap_err();
+        let corp = corp_error(&blocked).1;
+        assert_eq!(corp.policy, ResourcePolicy::SameOrigin, "{lines:?}");
+        assert_eq!(corp.received.as_deref(), Some(&b"same-origin"[..]));
+    }
+    // Empty lines alone are still as if absent.
+    let (_, outcome) = run(
+        Policy::firefox(),
+        request("https://cdn.other.example/img.png", Mode::NoCors),
+        &[head(
+            200,
+            &[
+                ("cross-origin-resource-policy", ""),
+                ("cross-origin-resource-policy", ""),
+            ],
+        )],
+    );
+    assert!(outcome.is_ok());
+}

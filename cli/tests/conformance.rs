@@ -23,12 +23,7 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
-    ("firefox", "gcorp-0080", CORP_EMPTY_LINE_FIREFOX),
 ];
-
-/// Firefox merges `Cross-Origin-Resource-Policy: same-origin` and an empty line to `same-origin`
-/// (it skips empty lines) and blocks; not yet modelled.
-const CORP_EMPTY_LINE_FIREFOX: &str = "CORP lines merged without empty ones (not yet modelled)";
 
 /// Fetch allows 0x01–0x08, 0x0B, 0x0C, 0x0E–0x1F and 0x7F in a header value; `http::HeaderValue`
 /// (the type corsgate's API takes and returns) cannot hold them, so the replay cannot build
