@@ -18,6 +18,10 @@ wrong or missing value some of the time. Every URL has an `OPTIONS` route answer
 With repeat 2 every response carries `Cache-Control: no-store` (HTTP caching of redirects is not
 under test). Paths are `/<id>/h1`, `/<id>/h2`, `/<id>/h3`, `/<id>/r`: unique per scenario.
 
+Batch 3 (`wide`) widens the pools: lower-case methods (`get`, `post`, `put`, `patch`, ...) and
+`OPTIONS`, CORP on 80 % of the hops, and more CORP spellings (parameters, quotes, `_`, one space,
+an empty line before or after a value, a trailing comma, two equal lines).
+
 Notes list the drawn parameters and predict nothing. The recordings (what each engine did) are
 folded in by `shared/recorder` (`run_engine.py --debug`, `add_metadata.py`) and merged into
 `metadata-generated.jsonl` (PROVENANCE.md).
@@ -62,6 +66,13 @@ CORP_TWO_LINES = [["same-origin", "same-origin"], ["same-site", "cross-origin"],
                   ["cross-origin", "same-origin"], ["same-origin", ""], ["same-site", "same-site"]]
 CORP_INVALID = [["same-host"], [""], ["same-origin;x"], ['"same-origin"'], ["cross-site"],
                 ["none"], ["same-origin same-site"], ["require-corp"], ["*"]]
+# Batch 3 ("wide") draws from these too.
+WIDE_SIMPLE_METHODS = ["get", "post", "head", "GET", "POST"]
+WIDE_PREFLIGHT_METHODS = ["put", "patch", "delete", "OPTIONS", "PUT", "PATCH"]
+CORP_WIDE = [["same-origin;x=1"], ["Same-site"], ["cross-origin", "cross-origin"], [" "],
+             ["same-site\t"], ['"same-site"'], ["same-origin", "same-site"], ["", "same-site"],
+             ["cross-origin", ""], ["same-origin, "], ["same-site,same-site"], ["same_origin"],
+             ["sameorigin"], ["cross-origin, same-origin"]]
 CORP_POOLS = [
     ("valid", CORP_VALID, 8),
     ("case", CORP_CASE, 2),
@@ -82,13 +93,18 @@ def weighted(rng, items):
     return items[-1][0]
 
 
-def draw_corp(rng):
-    kind, pool, _ = weighted(rng, [((k, p, w), w) for k, p, w in CORP_POOLS])
+def draw_corp(rng, wide=False):
+    pools = CORP_POOLS + [("wide", CORP_WIDE, 6)] if wide else CORP_POOLS
+    kind, pool, _ = weighted(rng, [((k, p, w), w) for k, p, w in pools])
     return kind, list(rng.choice(pool))
 
 
+def normalize_method(m):
+    return m.upper() if m.upper() in ("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT") else m
+
+
 def is_simple_method(m):
-    return m in ("GET", "HEAD", "POST")
+    return normalize_method(m) in ("GET", "HEAD", "POST")
 
 
 def unsafe_names(headers):
@@ -107,6 +123,7 @@ def unsafe_names(headers):
 
 
 def redirect_method(status, method):
+    method = normalize_method(method)
     if status == 303 and method not in ("GET", "HEAD"):
         return "GET"
     if status in (301, 302) and method == "POST":
@@ -114,7 +131,7 @@ def redirect_method(status, method):
     return method
 
 
-def scenario(rng, family, n):
+def scenario(rng, family, n, wide=False):
     sid = "%s-%04d" % (family, n)
     corp = family == "gcorp"
     # Page origin: mostly the usual page.
@@ -131,11 +148,11 @@ def scenario(rng, family, n):
     preflighted = (not corp and mode == "cors" and rng.random() < 0.55) or \
         (corp and mode == "cors" and rng.random() < 0.2)
     if preflighted:
-        method = rng.choice(PREFLIGHT_METHODS)
+        method = rng.choice(WIDE_PREFLIGHT_METHODS if wide else PREFLIGHT_METHODS)
         headers = [list(h) for h in rng.choice(CUSTOM_HEADERS)] if is_simple_method(method) \
             or rng.random() < 0.5 else []
     else:
-        method = rng.choice(SIMPLE_METHODS)
+        method = rng.choice(WIDE_SIMPLE_METHODS if wide else SIMPLE_METHODS)
         headers = [list(h) for h in rng.choice(SAFE_HEADERS)]
         if mode != "cors" and rng.random() < 0.12:
             # a no-cors / same-origin request with a custom header (dropped, or a preflight
@@ -144,7 +161,7 @@ def scenario(rng, family, n):
                 headers = headers + [["X-Token", "1"]]
             else:
                 method = rng.choice(["PUT", "DELETE"])
-    body = "x" if method in ("POST", "PUT", "PATCH") and rng.random() < 0.7 else None
+    body = "x" if method.upper() in ("POST", "PUT", "PATCH") and rng.random() < 0.7 else None
     repeat = 2 if rng.random() < 0.2 else 1
     # URL chain: hop hosts and the final host.
     hosts = [weighted(rng, [(o, 1) for o in ORIGINS]) for _ in range(hops + 1)]
@@ -157,17 +174,17 @@ def scenario(rng, family, n):
     corp_kinds = []
     if corp:
         if hops == 0 or rng.random() < 0.75:
-            kind, final_corp = draw_corp(rng)
+            kind, final_corp = draw_corp(rng, wide)
             corp_kinds.append("final:%s" % kind)
         for i in range(hops):
-            if rng.random() < 0.45:
-                kind, hop_corp[i] = draw_corp(rng)
+            if rng.random() < (0.8 if wide else 0.45):
+                kind, hop_corp[i] = draw_corp(rng, wide)
                 corp_kinds.append("h%d:%s" % (i + 1, kind))
         if not corp_kinds:
-            kind, final_corp = draw_corp(rng)
+            kind, final_corp = draw_corp(rng, wide)
             corp_kinds.append("final:%s" % kind)
     elif rng.random() < 0.1:
-        kind, final_corp = draw_corp(rng)
+        kind, final_corp = draw_corp(rng, wide)
         corp_kinds.append("final:%s" % kind)
     max_age = rng.choice([None, "600", "0"]) if repeat == 2 else None
     # Walk the chain as Fetch would, to give each URL the CORS headers that let it pass.
@@ -201,7 +218,7 @@ def scenario(rng, family, n):
         no_store = [["Cache-Control", "no-store"]] if repeat == 2 else []
         # Preflight answer at every URL (only asked for in cors mode with an unsafe request).
         pf = list(cors_h)
-        pf_methods = cur_method if not is_simple_method(cur_method) else None
+        pf_methods = normalize_method(cur_method) if not is_simple_method(cur_method) else None
         pf_headers = ", ".join(unsafe_names(headers))
         if pf_methods:
             pf.append(["Access-Control-Allow-Methods", pf_methods])
@@ -288,7 +305,7 @@ def merge(paths):
 # (seed, gmeta count, gcorp count) per batch; ids number on across batches. Batch 1 was recorded
 # first and replayed; batch 2 (seed 777, first drawn as an exploration round with the same
 # generator) was recorded after it to look further.
-BATCHES = [(20261205, 100, 60), (777, 250, 150)]
+BATCHES = [(20261205, 100, 60, False), (777, 250, 150, False), (20261207, 120, 120, True)]
 
 
 def main():
@@ -297,21 +314,23 @@ def main():
     ap.add_argument("--seed", type=int, help="one batch with this seed (default: BATCHES)")
     ap.add_argument("--meta", type=int, default=100)
     ap.add_argument("--corp", type=int, default=60)
+    ap.add_argument("--wide", action="store_true", help="with --seed: the wider pools of batch 3")
     ap.add_argument("--merge", nargs="+", metavar="RECORDING",
                     help="instead: merge recordings of the same scenarios (one per engine)")
     args = ap.parse_args()
     if args.merge:
         merge(args.merge)
         return
-    batches = [(args.seed, args.meta, args.corp)] if args.seed is not None else BATCHES
+    batches = [(args.seed, args.meta, args.corp, args.wide)] if args.seed is not None \
+        else BATCHES
     out = []
     next_meta = next_corp = 1
-    for seed, n_meta, n_corp in batches:
+    for seed, n_meta, n_corp, wide in batches:
         rng = random.Random(seed)
         for n in range(next_meta, next_meta + n_meta):
-            out.append(scenario(rng, "gmeta", n))
+            out.append(scenario(rng, "gmeta", n, wide))
         for n in range(next_corp, next_corp + n_corp):
-            out.append(scenario(rng, "gcorp", n))
+            out.append(scenario(rng, "gcorp", n, wide))
         next_meta += n_meta
         next_corp += n_corp
     for sc in out:
