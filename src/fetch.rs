@@ -373,6 +373,9 @@ pub struct Fetch {
     /// An `Origin` value carried over from the previous request by a same-origin redirect
     /// (`Policy::keep_origin_header_same_origin_redirect`).
     origin_carried_over: Option<HeaderValue>,
+    /// A redirect to another origin than the URL it left, outside mode `cors`, has made the
+    /// `Origin` header `null` for good (`Policy::no_cors_cross_origin_redirect_nulls_origin`).
+    origin_nulled_by_redirect: bool,
     last_preflight_cache_hit: bool,
     /// A redirect took a fetch whose URLs had all been same-origin with the page (credentials
     /// sent in mode `same-origin`) to another origin (`Policy::recheck_redirects_after_credentials_drop`).
@@ -527,6 +530,7 @@ impl Fetch {
             last_redirect_stripped: (false, false),
             last_origin_header: None,
             origin_carried_over: None,
+            origin_nulled_by_redirect: false,
             last_preflight_cache_hit: false,
             credentials_dropped: false,
             fail_before_request: false,
@@ -1092,9 +1096,16 @@ impl Fetch {
     /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
     fn actual_request(&mut self) -> Outgoing {
         let mut headers = self.headers.clone();
+        // Chromium: outside mode "cors" a redirect to another origin made the `Origin` header
+        // `null` (`Policy::no_cors_cross_origin_redirect_nulls_origin`).
+        let request_origin = if self.origin_nulled_by_redirect {
+            "null"
+        } else {
+            self.request_origin()
+        };
         let origin_value = crate::origin::origin_header_value(
             &self.origin,
-            self.request_origin(),
+            request_origin,
             self.tainting,
             self.mode,
             self.method.as_str().as_bytes(),
@@ -1390,6 +1401,13 @@ impl Fetch {
         let dropped = ua.policy.redirect_removes_headers;
         if !dropped.is_empty() {
             self.remove_headers(|n| dropped.iter().any(|d| n.eq_ignore_ascii_case(d.as_bytes())));
+        }
+        // Outside mode "cors", a hop to another origin makes `Origin` `null` (policy: Chromium).
+        if ua.policy.no_cors_cross_origin_redirect_nulls_origin
+            && cross_origin
+            && self.mode != Mode::Cors
+        {
+            self.origin_nulled_by_redirect = true;
         }
         // A same-origin hop may carry the last `Origin` over (policy: WebKit).
         self.origin_carried_over =

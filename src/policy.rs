@@ -205,6 +205,20 @@ pub struct Policy {
     /// Background: WebKit copies the previous request and clears `Origin` only when the host
     /// changes (`continueHTTPRedirection`). Corpus: `redirect-post-30x-same-origin`.
     pub keep_origin_header_same_origin_redirect: bool,
+    /// Whether, outside mode `cors`, a redirect to another origin than the URL it leaves makes
+    /// the `Origin` header `null` on every later request that carries one (a `POST`, say).
+    ///
+    /// Background: Fetch sends `null` only once the request's origin is redirect-tainted (a hop
+    /// between two origins that are not the request's), so a no-cors `POST` from the page's
+    /// origin redirected (307/308) to another origin still carries the page's origin there, as
+    /// Firefox and WebKit send. Chromium's network stack nulls a present `Origin` on every
+    /// redirect whose new URL is not same origin with the URL it leaves
+    /// (`net/url_request/redirect_util.cc`, `RedirectUtil::UpdateHttpRequest`: "Cross-origin
+    /// redirects should not result in an Origin header value that is equal to the original
+    /// request's Origin header"); in mode `cors` its CORS loader sets `Origin` itself, by
+    /// Fetch's taint. Corpus: `gmeta-0378`, `gmeta-0421` (no-cors `post`, page's origin, then
+    /// 307/308 to another site: Chromium `null`, the others the page's origin).
+    pub no_cors_cross_origin_redirect_nulls_origin: bool,
     /// Whether, after a redirect tainted the request's origin, the preflight still carries and is
     /// checked against the page's origin (and is not CORS-checked at all when its URL is
     /// same-origin with the page), caching the result under the page's origin.
@@ -363,6 +377,7 @@ impl Policy {
             headers_after_redirect: HeadersAfterRedirect::Current,
             delete_becomes_get_cross_origin: false,
             keep_origin_header_same_origin_redirect: false,
+            no_cors_cross_origin_redirect_nulls_origin: false,
             preflight_ignores_taint: false,
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
@@ -403,6 +418,7 @@ impl Policy {
             },
             redirect_error_needs_location: true,
             preflight_metadata: PreflightSite::CurrentUrl,
+            no_cors_cross_origin_redirect_nulls_origin: true,
             corp: CorpRules {
                 same_site_excludes_ip_hosts: true,
             },

@@ -376,3 +376,62 @@ fn chromium_drops_client_hints_at_redirects() {
     );
     assert_eq!(acrh(Policy::spec()), [both.clone(), both]);
 }
+
+/// A no-cors `POST` from the page's origin, 307 to another site, 307 within that site: Fetch has
+/// not tainted the request's origin (the first hop left the page's own origin), so every request
+/// carries the page's origin; Chromium's network stack makes a present `Origin` `null` at every
+/// redirect to another origin (`gmeta-0378`, `gmeta-0421`). In mode `cors` it follows Fetch.
+#[test]
+fn chromium_nulls_origin_after_a_cross_origin_no_cors_redirect() {
+    let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
+    let hop = |url: String, to: String| Route {
+        method: "*".into(),
+        url,
+        status: 307,
+        headers: vec![
+            ("Location".into(), to),
+            ("Access-Control-Allow-Origin".into(), "*".into()),
+        ],
+        body: None,
+    };
+    let scenario = |mode| Scenario {
+        id: "nocors-origin".into(),
+        document: a.into(),
+        fetch: FetchInit {
+            url: format!("{a}/d/h1"),
+            method: "POST".into(),
+            headers: vec![],
+            mode,
+            credentials: CredentialsMode::Omit,
+            redirect: RedirectMode::Follow,
+            body: Some("x".into()),
+        },
+        repeat: 1,
+        routes: vec![
+            hop(format!("{a}/d/h1"), format!("{b}/d/h2")),
+            hop(format!("{b}/d/h2"), format!("{b}/d/r")),
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/r"),
+                status: 200,
+                headers: vec![("Access-Control-Allow-Origin".into(), "*".into())],
+                body: Some("ok".into()),
+            },
+        ],
+        fetch_metadata: false,
+    };
+    let origins = |p: Policy, mode| {
+        let runs = replay(&scenario(mode), &p, Instant::now()).unwrap();
+        (runs[0].requests.iter())
+            .map(|r| r.origin.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        origins(Policy::chromium(), Mode::NoCors),
+        [a, "null", "null"]
+    );
+    for p in [Policy::spec(), Policy::firefox(), Policy::webkit()] {
+        assert_eq!(origins(p, Mode::NoCors), [a, a, a]);
+    }
+    assert_eq!(origins(Policy::chromium(), Mode::Cors), [a, a, a]);
+}

@@ -23,13 +23,7 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
-    ("chromium", "gmeta-0378", NO_CORS_ORIGIN_NULL_CHROMIUM),
-    ("chromium", "gmeta-0421", NO_CORS_ORIGIN_NULL_CHROMIUM),
 ];
-
-/// Chromium sends `Origin: null` on a no-cors POST after a redirect from the page's origin to
-/// another origin, where Fetch (not tainted yet) sends the page's origin; not yet modelled.
-const NO_CORS_ORIGIN_NULL_CHROMIUM: &str = "no-cors Origin after a cross-origin redirect";
 
 /// Fetch allows 0x01–0x08, 0x0B, 0x0C, 0x0E–0x1F and 0x7F in a header value; `http::HeaderValue`
 /// (the type corsgate's API takes and returns) cannot hold them, so the replay cannot build
