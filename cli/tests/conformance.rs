@@ -102,7 +102,7 @@ fn main() {
         ("generated3.jsonl", 300),
         ("edges.jsonl", 463),
         ("metadata.jsonl", 50),
-        ("metadata-generated.jsonl", 800),
+        ("metadata-generated.jsonl", 842),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {

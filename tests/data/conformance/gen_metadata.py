@@ -20,7 +20,10 @@ under test). Paths are `/<id>/h1`, `/<id>/h2`, `/<id>/h3`, `/<id>/r`: unique per
 
 Batch 3 (`wide`) widens the pools: lower-case methods (`get`, `post`, `put`, `patch`, ...) and
 `OPTIONS`, CORP on 80 % of the hops, and more CORP spellings (parameters, quotes, `_`, one space,
-an empty line before or after a value, a trailing comma, two equal lines).
+an empty line before or after a value, a trailing comma, two equal lines). Batch 4
+(`edge_scenarios`, no randomness) enumerates what the random batches do not reach: CORP on final
+statuses 204/404/500, on a redirect hop in each redirect mode, on a 302 without `Location`, on
+HEAD, and four-hop chains.
 
 Notes list the drawn parameters and predict nothing. The recordings (what each engine did) are
 folded in by `shared/recorder` (`run_engine.py --debug`, `add_metadata.py`) and merged into
@@ -307,6 +310,77 @@ def merge(paths):
 # generator) was recorded after it to look further.
 BATCHES = [(20261205, 100, 60, False), (777, 250, 150, False), (20261207, 120, 120, True)]
 
+A, A2, B = ORIGINS[0], ORIGINS[1], ORIGINS[2]
+
+
+def edge_scenarios(next_meta, next_corp):
+    """Batch 4: enumerated cases the random batches do not reach: CORP on final statuses other
+    than 200, on a hop answered in redirect modes `manual` and `error`, on a 302 without
+    `Location`, on HEAD; four-hop chains (page A; A2 same site; B other site)."""
+    out = []
+
+    def add(family, note, mode, hosts, statuses, final_status, final_corp, hop_corp=None,
+            redirect="follow", method="GET", hop_location=True):
+        nonlocal next_meta, next_corp
+        if family == "gcorp":
+            sid = "gcorp-%04d" % next_corp
+            next_corp += 1
+        else:
+            sid = "gmeta-%04d" % next_meta
+            next_meta += 1
+        hops = len(hosts) - 1
+        urls = ["%s/%s/h%d" % (h, sid, i + 1) for i, h in enumerate(hosts[:-1])]
+        urls.append("%s/%s/r" % (hosts[-1], sid))
+        routes = []
+        for i, url in enumerate(urls):
+            acao = [["Access-Control-Allow-Origin", "*"]]
+            if i < hops:
+                h = ([["Location", urls[i + 1]]] if hop_location else []) + acao
+                for v in (hop_corp or {}).get(i, []):
+                    h.append(["Cross-Origin-Resource-Policy", v])
+                routes.append({"method": "*", "url": url, "status": statuses[i], "headers": h})
+            else:
+                h = acao + [["Content-Type", "text/plain"]]
+                for v in final_corp or []:
+                    h.append(["Cross-Origin-Resource-Policy", v])
+                routes.append({"method": "*", "url": url, "status": final_status, "headers": h,
+                               "body": "ok"})
+        out.append({
+            "id": sid, "note": "edge: " + note, "document": A,
+            "fetch": {"url": urls[0], "method": method, "headers": [], "mode": mode,
+                      "credentials": "same-origin", "redirect": redirect, "body": None},
+            "repeat": 1, "routes": routes})
+
+    # CORP on final statuses other than 200 (a no-cors response is checked whatever its status).
+    for status in (204, 404, 500):
+        for target, tname in ((B, "cross-site"), (A2, "same-site")):
+            for corp in ("same-origin", "same-site"):
+                add("gcorp", "no-cors GET to a %s target answering %d with CORP `%s`"
+                    % (tname, status, corp), "no-cors", [target], [], status, [corp])
+    # CORP on a redirect hop, each redirect mode.
+    for redirect in ("follow", "manual", "error"):
+        for hop, hname in ((B, "cross-site"), (A2, "same-site")):
+            for corp in ("same-origin", "same-site", "cross-origin"):
+                add("gcorp", "no-cors, redirect %s: 302 from a %s hop with CORP `%s`, to the page's"
+                    " origin" % (redirect, hname, corp), "no-cors", [hop, A], [302], 200, None,
+                    {0: [corp]}, redirect=redirect)
+    # A 302 without Location (the response itself) with and without CORP.
+    for corp in (None, ["same-origin"]):
+        add("gcorp", "no-cors GET to a cross-site target answering 302 without Location, CORP %s"
+            % ("`same-origin`" if corp else "absent"), "no-cors", [B, A], [302], 200, None,
+            {0: corp} if corp else None, hop_location=False)
+    # HEAD.
+    for target, tname in ((B, "cross-site"), (A2, "same-site")):
+        add("gcorp", "no-cors HEAD to a %s target with CORP `same-origin`" % tname, "no-cors",
+            [target], [], 200, ["same-origin"], method="HEAD")
+    # Four hops.
+    for mode in ("cors", "no-cors"):
+        for chain, cname in (([A, A2, B, A2, A], "A A2 B A2 A"), ([A, A, A2, A2, A], "A A A2 A2 A"),
+                             ([A2, A, A2, A, A2], "A2 A A2 A A2"), ([B, A, A2, B, A], "B A A2 B A")):
+            add("gmeta", "%s GET through four 302 hops: %s" % (mode, cname), mode, chain,
+                [302] * 4, 200, None)
+    return out
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
@@ -333,6 +407,8 @@ def main():
             out.append(scenario(rng, "gcorp", n, wide))
         next_meta += n_meta
         next_corp += n_corp
+    if args.seed is None:
+        out.extend(edge_scenarios(next_meta, next_corp))
     for sc in out:
         print(json.dumps(sc))
 
