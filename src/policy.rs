@@ -293,7 +293,7 @@ pub struct Policy {
     /// check reads the merged value as well (`nsHttpChannel::ProcessCrossOriginResourcePolicyHeader`
     /// gets the header from the response head): `same-origin` and an empty line read
     /// `same-origin`, which blocks another origin, where Fetch's `same-origin, ` is invalid and
-    /// allows. Corpus: `cred-edge-include-acac-line-empty`; `gcorp-NNNN` (CORP, see
+    /// allows. Corpus: `cred-edge-include-acac-line-empty`; `gcorp-0080`, `gcorp-0252` (CORP,
     /// spec-notes/metadata.md).
     pub merge_skips_empty_lines: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
