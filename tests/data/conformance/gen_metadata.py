@@ -23,7 +23,7 @@ Batch 3 (`wide`) widens the pools: lower-case methods (`get`, `post`, `put`, `pa
 an empty line before or after a value, a trailing comma, two equal lines). Batch 4
 (`edge_scenarios`, no randomness) enumerates what the random batches do not reach: CORP on final
 statuses 204/404/500, on a redirect hop in each redirect mode, on a 302 without `Location`, on
-HEAD, and four-hop chains.
+HEAD, and four-hop chains. Batch 5 is one more draw with the wider pools.
 
 Notes list the drawn parameters and predict nothing. The recordings (what each engine did) are
 folded in by `shared/recorder` (`run_engine.py --debug`, `add_metadata.py`) and merged into
@@ -309,6 +309,9 @@ def merge(paths):
 # first and replayed; batch 2 (seed 777, first drawn as an exploration round with the same
 # generator) was recorded after it to look further.
 BATCHES = [(20261205, 100, 60, False), (777, 250, 150, False), (20261207, 120, 120, True)]
+# Batch 5, after the enumerated batch 4 (seed 9002, wider pools; first drawn as an exploration
+# round).
+LATE_BATCHES = [(9002, 250, 150, True)]
 
 A, A2, B = ORIGINS[0], ORIGINS[1], ORIGINS[2]
 
@@ -399,7 +402,9 @@ def main():
         else BATCHES
     out = []
     next_meta = next_corp = 1
-    for seed, n_meta, n_corp, wide in batches:
+
+    def random_batch(seed, n_meta, n_corp, wide):
+        nonlocal next_meta, next_corp
         rng = random.Random(seed)
         for n in range(next_meta, next_meta + n_meta):
             out.append(scenario(rng, "gmeta", n, wide))
@@ -407,8 +412,16 @@ def main():
             out.append(scenario(rng, "gcorp", n, wide))
         next_meta += n_meta
         next_corp += n_corp
+
+    for batch in batches:
+        random_batch(*batch)
     if args.seed is None:
-        out.extend(edge_scenarios(next_meta, next_corp))
+        edges = edge_scenarios(next_meta, next_corp)
+        out.extend(edges)
+        next_meta += sum(1 for sc in edges if sc["id"].startswith("gmeta"))
+        next_corp += sum(1 for sc in edges if sc["id"].startswith("gcorp"))
+        for batch in LATE_BATCHES:
+            random_batch(*batch)
     for sc in out:
         print(json.dumps(sc))
 
