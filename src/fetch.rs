@@ -1220,6 +1220,18 @@ impl Fetch {
                         .insert_header_with(now, key, include, h.as_bytes(), max_age, covers);
                 }
             }
+            // Firefox and WebKit keep one cache item per origin and URL, whatever it lists: a
+            // passed preflight that listed no method and no header name still lets a later
+            // request that needs one only because its fetch did (`Policy::sticky_preflight`,
+            // the `inherited` reason) skip it. An entry for the request's own method (a
+            // safelisted one: it passed without being listed) records that.
+            if ua.policy.sticky_preflight
+                && result.methods.is_empty()
+                && result.header_names.is_empty()
+            {
+                ua.cache
+                    .insert_method(now, key, include, self.method.as_str().as_bytes(), max_age);
+            }
         }
         self.events.push(Event::PreflightPassed {
             url: self.current_url().clone(),

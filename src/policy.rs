@@ -182,8 +182,12 @@ pub struct Policy {
     ///
     /// Background: Fetch decides each hop afresh. Firefox keeps the channel's preflight flag
     /// across redirects (`HttpBaseChannel::SetupReplacementChannel`); WebKit sets
-    /// `m_isSimpleRequest = false` for the whole load (`NetworkLoadChecker`). Corpus:
-    /// `redirect-preflighted-put-303-to-get`.
+    /// `m_isSimpleRequest = false` for the whole load (`NetworkLoadChecker`). Both keep one
+    /// preflight cache item per origin and URL whatever it lists (Firefox `CORSCacheEntry`,
+    /// WebKit `CrossOriginPreflightResultCacheItem`), so a passed preflight that listed no method
+    /// and no header name still lets the repeat skip such an inherited preflight (corsgate caches
+    /// the request's own, safelisted, method for it). Corpus:
+    /// `redirect-preflighted-put-303-to-get`; `gmeta-0510` (the repeat).
     pub sticky_preflight: bool,
     /// Which header list decides a preflight after a redirect.
     ///

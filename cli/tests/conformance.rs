@@ -23,19 +23,12 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
-    ("firefox", "gmeta-0510", STICKY_EMPTY_PREFLIGHT),
-    ("webkit", "gmeta-0510", STICKY_EMPTY_PREFLIGHT),
     (
         "firefox",
         "gmeta-0718",
         FIREFOX_SAME_ORIGIN_PREFLIGHT_RECACHE,
     ),
 ];
-
-/// A passed preflight that listed no method and no header name is remembered by Firefox and
-/// WebKit (one cache item per origin and URL), so the repeat skips the preflight its redirected
-/// fetch inherited; not yet modelled.
-const STICKY_EMPTY_PREFLIGHT: &str = "empty preflight result not remembered (not yet modelled)";
 
 /// Firefox preflights again, on the repeat, a lower-case `patch` whose preflight URL is
 /// same-origin with the page after a tainting redirect, although it cached the earlier hops.
