@@ -346,9 +346,9 @@ pub struct Fetch {
     embedder_policy: crate::corp::EmbedderPolicy,
     /// The request's user-activation (`Sec-Fetch-User`).
     user_activation: bool,
-    /// `Policy::metadata_site`, `Policy::preflight_metadata_current_url_only`.
+    /// `Policy::metadata_site`, `Policy::preflight_metadata`.
     metadata_site: crate::metadata::SiteRule,
-    preflight_metadata_current_url_only: bool,
+    preflight_metadata: crate::metadata::PreflightSite,
     /// The current hop's actual request carries no Fetch metadata
     /// (`Policy::metadata_dropped_after_cross_origin_cors_redirect`).
     metadata_dropped: bool,
@@ -373,6 +373,9 @@ pub struct Fetch {
     /// An `Origin` value carried over from the previous request by a same-origin redirect
     /// (`Policy::keep_origin_header_same_origin_redirect`).
     origin_carried_over: Option<HeaderValue>,
+    /// A redirect to another origin than the URL it left, outside mode `cors`, has made the
+    /// `Origin` header `null` for good (`Policy::no_cors_cross_origin_redirect_nulls_origin`).
+    origin_nulled_by_redirect: bool,
     last_preflight_cache_hit: bool,
     /// A redirect took a fetch whose URLs had all been same-origin with the page (credentials
     /// sent in mode `same-origin`) to another origin (`Policy::recheck_redirects_after_credentials_drop`).
@@ -517,7 +520,7 @@ impl Fetch {
             embedder_policy: request.embedder_policy,
             user_activation: request.user_activation,
             metadata_site: ua.policy.metadata_site,
-            preflight_metadata_current_url_only: ua.policy.preflight_metadata_current_url_only,
+            preflight_metadata: ua.policy.preflight_metadata,
             metadata_dropped: false,
             tainting: ResponseTainting::Basic,
             redirect_count: 0,
@@ -527,6 +530,7 @@ impl Fetch {
             last_redirect_stripped: (false, false),
             last_origin_header: None,
             origin_carried_over: None,
+            origin_nulled_by_redirect: false,
             last_preflight_cache_hit: false,
             credentials_dropped: false,
             fail_before_request: false,
@@ -774,12 +778,14 @@ impl Fetch {
         if ua.policy.merge_skips_empty_lines {
             // Firefox reads these through its merged header values (empty lines skipped); it
             // counts `Access-Control-Allow-Origin` lines instead, which Fetch's combining matches.
+            // The cross-origin resource policy check reads the merged value too.
             for name in [
                 "access-control-allow-credentials",
                 "access-control-allow-methods",
                 "access-control-allow-headers",
                 "access-control-max-age",
                 "access-control-expose-headers",
+                crate::corp::CROSS_ORIGIN_RESOURCE_POLICY,
             ] {
                 crate::header::drop_empty_repeated_lines(&mut response.headers, name);
             }
@@ -1075,21 +1081,11 @@ impl Fetch {
         )?;
         // HTTP-network-or-cache fetch step 8.13 for the preflight: a request whose mode is
         // "cors", with the request's URL list, origin and destination (§cors-preflight-fetch-0
-        // step 1). Under `Policy::preflight_metadata_current_url_only` its site compares the
-        // origin it carries (opaque when `null`) with its URL alone.
-        let opaque;
-        let (origin, url_list) = if self.preflight_metadata_current_url_only {
-            let origin = if pending.null_origin {
-                opaque = Origin::new_opaque();
-                &opaque
-            } else {
-                &self.origin
-            };
-            (origin, std::slice::from_ref(self.current_url()))
-        } else {
-            (&self.origin, &self.url_list[..])
-        };
-        let input = MetadataInput::new(origin, url_list, Mode::Cors, self.destination);
+        // step 1). `Policy::preflight_metadata` says which origin and URLs its site judges.
+        let (origin, url_list) =
+            self.preflight_metadata
+                .inputs(&self.origin, &self.url_list, pending.null_origin);
+        let input = MetadataInput::new(&origin, url_list, Mode::Cors, self.destination);
         if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
             metadata.set_in(request.headers_mut());
         }
@@ -1100,9 +1096,16 @@ impl Fetch {
     /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
     fn actual_request(&mut self) -> Outgoing {
         let mut headers = self.headers.clone();
+        // Chromium: outside mode "cors" a redirect to another origin made the `Origin` header
+        // `null` (`Policy::no_cors_cross_origin_redirect_nulls_origin`).
+        let request_origin = if self.origin_nulled_by_redirect {
+            "null"
+        } else {
+            self.request_origin()
+        };
         let origin_value = crate::origin::origin_header_value(
             &self.origin,
-            self.request_origin(),
+            request_origin,
             self.tainting,
             self.mode,
             self.method.as_str().as_bytes(),
@@ -1216,6 +1219,18 @@ impl Fetch {
                     ua.cache
                         .insert_header_with(now, key, include, h.as_bytes(), max_age, covers);
                 }
+            }
+            // Firefox and WebKit keep one cache item per origin and URL, whatever it lists: a
+            // passed preflight that listed no method and no header name still lets a later
+            // request that needs one only because its fetch did (`Policy::sticky_preflight`,
+            // the `inherited` reason) skip it. An entry for the request's own method (a
+            // safelisted one: it passed without being listed) records that.
+            if ua.policy.sticky_preflight
+                && result.methods.is_empty()
+                && result.header_names.is_empty()
+            {
+                ua.cache
+                    .insert_method(now, key, include, self.method.as_str().as_bytes(), max_age);
             }
         }
         self.events.push(Event::PreflightPassed {
@@ -1398,6 +1413,13 @@ impl Fetch {
         let dropped = ua.policy.redirect_removes_headers;
         if !dropped.is_empty() {
             self.remove_headers(|n| dropped.iter().any(|d| n.eq_ignore_ascii_case(d.as_bytes())));
+        }
+        // Outside mode "cors", a hop to another origin makes `Origin` `null` (policy: Chromium).
+        if ua.policy.no_cors_cross_origin_redirect_nulls_origin
+            && cross_origin
+            && self.mode != Mode::Cors
+        {
+            self.origin_nulled_by_redirect = true;
         }
         // A same-origin hop may carry the last `Origin` over (policy: WebKit).
         self.origin_carried_over =

@@ -252,6 +252,60 @@ pub enum SiteRule {
     SecureRedirectChain,
 }
 
+/// Which origin and URLs a preflight's `Sec-Fetch-Site` judges (a [`Policy`](crate::Policy)
+/// field). They differ only after a redirect: before it the URL list is the preflight's URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreflightSite {
+    /// Fetch §cors-preflight-fetch-0 step 1: the preflight has the request's origin and URL
+    /// list, so a cross-site hop earlier in the list makes it `cross-site`.
+    UrlList,
+    /// The request's origin (the page's, never the `null` the preflight may carry) against the
+    /// preflight's URL alone, as for a new request: back on the page's origin after a cross-site
+    /// hop it reads `same-origin`.
+    CurrentUrl,
+    /// The origin the preflight carries (an opaque origin when its `Origin` is `null`, so then
+    /// always `cross-site`) against the preflight's URL alone.
+    CurrentUrlCarriedOrigin,
+}
+
+impl PreflightSite {
+    /// The origin and URL list a preflight's Fetch metadata is computed from, for a request
+    /// whose origin is `origin` and URL list `url_list` (the last is the preflight's URL), when
+    /// the preflight carries `Origin: null` (`carries_null`).
+    ///
+    /// ```
+    /// use corsgate::metadata::{site, PreflightSite, Site, SiteRule};
+    /// use corsgate::Origin;
+    /// let page = Origin::of_url(&"https://a.example/".parse().unwrap());
+    /// let list: Vec<url::Url> = ["https://b.example/h", "https://a.example/r"]
+    ///     .iter().map(|u| u.parse().unwrap()).collect();
+    /// let judged = |rule: PreflightSite| {
+    ///     let (origin, urls) = rule.inputs(&page, &list, true);
+    ///     site(&origin, urls, SiteRule::UrlList, false)
+    /// };
+    /// assert_eq!(judged(PreflightSite::UrlList), Site::CrossSite);
+    /// assert_eq!(judged(PreflightSite::CurrentUrl), Site::SameOrigin);
+    /// assert_eq!(judged(PreflightSite::CurrentUrlCarriedOrigin), Site::CrossSite);
+    /// ```
+    pub fn inputs<'a>(
+        self,
+        origin: &'a Origin,
+        url_list: &'a [Url],
+        carries_null: bool,
+    ) -> (std::borrow::Cow<'a, Origin>, &'a [Url]) {
+        use std::borrow::Cow;
+        let current = url_list.len().saturating_sub(1);
+        match self {
+            PreflightSite::UrlList => (Cow::Borrowed(origin), url_list),
+            PreflightSite::CurrentUrl => (Cow::Borrowed(origin), &url_list[current..]),
+            PreflightSite::CurrentUrlCarriedOrigin if carries_null => {
+                (Cow::Owned(Origin::new_opaque()), &url_list[current..])
+            }
+            PreflightSite::CurrentUrlCarriedOrigin => (Cow::Borrowed(origin), &url_list[current..]),
+        }
+    }
+}
+
 /// What "append the Fetch metadata headers" reads of a request.
 #[derive(Debug, Clone, Copy)]
 pub struct MetadataInput<'a> {
@@ -673,6 +727,52 @@ mod tests {
             ),
             Site::SameSite
         );
+    }
+
+    #[test]
+    fn preflight_site_rules() {
+        let page = origin("http://127.0.0.1:8801");
+        let judged = |rule: PreflightSite, list: &[&str], carries_null: bool| {
+            let list = urls(list);
+            let (o, u) = rule.inputs(&page, &list, carries_null);
+            site(&o, u, SiteRule::UrlList, false)
+        };
+        // Back on the page's origin after a cross-site hop (the preflight carries `null`).
+        let back = ["http://127.0.0.3:8803/h1", "http://127.0.0.1:8801/r"];
+        assert_eq!(judged(PreflightSite::UrlList, &back, true), Site::CrossSite);
+        assert_eq!(
+            judged(PreflightSite::CurrentUrl, &back, true),
+            Site::SameOrigin
+        );
+        assert_eq!(
+            judged(PreflightSite::CurrentUrlCarriedOrigin, &back, true),
+            Site::CrossSite
+        );
+        assert_eq!(
+            judged(PreflightSite::CurrentUrlCarriedOrigin, &back, false),
+            Site::SameOrigin
+        );
+        // A same-site URL after a cross-site hop.
+        let same_site = ["http://127.0.0.2:8802/h1", "http://127.0.0.1:8804/r"];
+        assert_eq!(
+            judged(PreflightSite::CurrentUrl, &same_site, true),
+            Site::SameSite
+        );
+        assert_eq!(
+            judged(PreflightSite::UrlList, &same_site, true),
+            Site::CrossSite
+        );
+        // Without a redirect all three agree.
+        for rule in [
+            PreflightSite::UrlList,
+            PreflightSite::CurrentUrl,
+            PreflightSite::CurrentUrlCarriedOrigin,
+        ] {
+            assert_eq!(
+                judged(rule, &["http://127.0.0.1:8804/r"], false),
+                Site::SameSite
+            );
+        }
     }
 
     #[test]

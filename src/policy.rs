@@ -8,7 +8,7 @@
 
 use crate::cache::CacheConfig;
 use crate::corp::CorpRules;
-use crate::metadata::SiteRule;
+use crate::metadata::{PreflightSite, SiteRule};
 use crate::redirect::{EmptyLocation, LocationBytes, LocationRules};
 use crate::safelist::{RangeSyntax, SafelistRules};
 
@@ -182,8 +182,12 @@ pub struct Policy {
     ///
     /// Background: Fetch decides each hop afresh. Firefox keeps the channel's preflight flag
     /// across redirects (`HttpBaseChannel::SetupReplacementChannel`); WebKit sets
-    /// `m_isSimpleRequest = false` for the whole load (`NetworkLoadChecker`). Corpus:
-    /// `redirect-preflighted-put-303-to-get`.
+    /// `m_isSimpleRequest = false` for the whole load (`NetworkLoadChecker`). Both keep one
+    /// preflight cache item per origin and URL whatever it lists (Firefox `CORSCacheEntry`,
+    /// WebKit `CrossOriginPreflightResultCacheItem`), so a passed preflight that listed no method
+    /// and no header name still lets the repeat skip such an inherited preflight (corsgate caches
+    /// the request's own, safelisted, method for it). Corpus:
+    /// `redirect-preflighted-put-303-to-get`; `gmeta-0510` (the repeat).
     pub sticky_preflight: bool,
     /// Which header list decides a preflight after a redirect.
     ///
@@ -205,6 +209,20 @@ pub struct Policy {
     /// Background: WebKit copies the previous request and clears `Origin` only when the host
     /// changes (`continueHTTPRedirection`). Corpus: `redirect-post-30x-same-origin`.
     pub keep_origin_header_same_origin_redirect: bool,
+    /// Whether, outside mode `cors`, a redirect to another origin than the URL it leaves makes
+    /// the `Origin` header `null` on every later request that carries one (a `POST`, say).
+    ///
+    /// Background: Fetch sends `null` only once the request's origin is redirect-tainted (a hop
+    /// between two origins that are not the request's), so a no-cors `POST` from the page's
+    /// origin redirected (307/308) to another origin still carries the page's origin there, as
+    /// Firefox and WebKit send. Chromium's network stack nulls a present `Origin` on every
+    /// redirect whose new URL is not same origin with the URL it leaves
+    /// (`net/url_request/redirect_util.cc`, `RedirectUtil::UpdateHttpRequest`: "Cross-origin
+    /// redirects should not result in an Origin header value that is equal to the original
+    /// request's Origin header"); in mode `cors` its CORS loader sets `Origin` itself, by
+    /// Fetch's taint. Corpus: `gmeta-0378`, `gmeta-0421` (no-cors `post`, page's origin, then
+    /// 307/308 to another site: Chromium `null`, the others the page's origin).
+    pub no_cors_cross_origin_redirect_nulls_origin: bool,
     /// Whether, after a redirect tainted the request's origin, the preflight still carries and is
     /// checked against the page's origin (and is not CORS-checked at all when its URL is
     /// same-origin with the page), caching the result under the page's origin.
@@ -268,14 +286,19 @@ pub struct Policy {
     pub redirect_removes_headers: &'static [&'static str],
     /// Whether repeated lines of the CORS response headers read as one value
     /// (`Access-Control-Allow-Credentials`, `-Methods`, `-Headers`, `-Max-Age`,
-    /// `Access-Control-Expose-Headers`) are combined without their empty lines.
+    /// `Access-Control-Expose-Headers`) and of `Cross-Origin-Resource-Policy` are combined
+    /// without their empty lines.
     ///
     /// Background: Fetch combines every line with `, ` (`true` and an empty line give `true, `,
     /// which is not `true`). Firefox merges response header lines as they arrive and skips empty
     /// ones (`nsHttpHeaderArray::MergeHeader`: "merge of empty header = no-op"), so the
     /// credentialed CORS check passes. It counts `Access-Control-Allow-Origin` lines instead
-    /// (more than one fails), as Fetch's combined value does. Corpus:
-    /// `cred-edge-include-acac-line-empty`.
+    /// (more than one fails), as Fetch's combined value does. Its cross-origin resource policy
+    /// check reads the merged value as well (`nsHttpChannel::ProcessCrossOriginResourcePolicyHeader`
+    /// gets the header from the response head): `same-origin` and an empty line read
+    /// `same-origin`, which blocks another origin, where Fetch's `same-origin, ` is invalid and
+    /// allows. Corpus: `cred-edge-include-acac-line-empty`; `gcorp-0080`, `gcorp-0252` (CORP,
+    /// spec-notes/metadata.md).
     pub merge_skips_empty_lines: bool,
     /// Whether a redirect whose `Location` has a username or password fails even when Fetch
     /// allows it (same origin, untainted).
@@ -296,17 +319,23 @@ pub struct Policy {
     /// `meta-redirect-a-a-a2-cors`, `meta-redirect-a2-a-a-cors`,
     /// `corp-redirect-final-a2-same-origin-after-a`.
     pub metadata_site: SiteRule,
-    /// Whether a preflight's `Sec-Fetch-Site` compares the origin the preflight carries (opaque
-    /// when it carries `null`) with its URL only, rather than the request's origin with the URL
-    /// list.
+    /// Which origin and URLs a preflight's `Sec-Fetch-Site` judges.
     ///
-    /// Background: Fetch gives the preflight a clone of the request's URL list and origin.
-    /// WebKit builds the preflight's metadata from its security origin and URL alone
-    /// (`createAccessControlPreflightRequest`); Firefox's preflight is a new channel without the
-    /// redirect chain, from the loading principal (`nsCORSListenerProxy::StartCORSPreflight`,
-    /// `SecFetch::AddSecFetchSite`). Corpus: `meta-redirect-307-put-a2-b` (the preflight after
-    /// the redirect reads `cross-site` in all three).
-    pub preflight_metadata_current_url_only: bool,
+    /// Background: Fetch gives the preflight a clone of the request's URL list and origin
+    /// ([`PreflightSite::UrlList`]). Chromium makes the preflight a new request for the current
+    /// URL with the request's initiator (`PreflightController::CreatePreflightRequest`; its
+    /// metadata from that one-URL chain against the initiator, even when the preflight carries
+    /// `Origin: null`): [`PreflightSite::CurrentUrl`], so back on the page's origin after a
+    /// cross-site hop the preflight reads `same-origin` while the request after it reads
+    /// `cross-site` (corpus `gmeta-0008`, `gmeta-0089`, `gcorp-0002`; `same-site` on a
+    /// same-site URL: `gcorp-0020`). WebKit builds the preflight's metadata from its security
+    /// origin and URL alone (`createAccessControlPreflightRequest`; `cross-site` when it
+    /// carries `null`); Firefox's preflight is a new channel without the redirect chain, from the
+    /// loading principal (`nsCORSListenerProxy::StartCORSPreflight`, `SecFetch::AddSecFetchSite`;
+    /// it never carries `null`, `preflight_ignores_taint`): both
+    /// [`PreflightSite::CurrentUrlCarriedOrigin`]. Corpus: `meta-redirect-307-put-a2-b` (the
+    /// preflight after the redirect reads `cross-site` in all three).
+    pub preflight_metadata: PreflightSite,
     /// Whether, in mode `cors`, the request made after a redirect to another origin carries no
     /// Fetch metadata headers (a preflight it needs still does; a later same-origin hop has them
     /// again).
@@ -352,6 +381,7 @@ impl Policy {
             headers_after_redirect: HeadersAfterRedirect::Current,
             delete_becomes_get_cross_origin: false,
             keep_origin_header_same_origin_redirect: false,
+            no_cors_cross_origin_redirect_nulls_origin: false,
             preflight_ignores_taint: false,
             cache_tainted_preflights: true,
             reject_userinfo_in_any_redirect: false,
@@ -361,7 +391,7 @@ impl Policy {
             location: LocationRules::SPEC,
             redirect_error_needs_location: false,
             metadata_site: SiteRule::UrlList,
-            preflight_metadata_current_url_only: false,
+            preflight_metadata: PreflightSite::UrlList,
             metadata_dropped_after_cross_origin_cors_redirect: false,
             corp: CorpRules::SPEC,
         }
@@ -391,6 +421,8 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
+            preflight_metadata: PreflightSite::CurrentUrl,
+            no_cors_cross_origin_redirect_nulls_origin: true,
             corp: CorpRules {
                 same_site_excludes_ip_hosts: true,
             },
@@ -425,7 +457,7 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             metadata_site: SiteRule::SecureRedirectChain,
-            preflight_metadata_current_url_only: true,
+            preflight_metadata: PreflightSite::CurrentUrlCarriedOrigin,
             ..Policy::spec()
         }
     }
@@ -457,7 +489,7 @@ impl Policy {
                 ..LocationRules::SPEC
             },
             redirect_error_needs_location: true,
-            preflight_metadata_current_url_only: true,
+            preflight_metadata: PreflightSite::CurrentUrlCarriedOrigin,
             metadata_dropped_after_cross_origin_cors_redirect: true,
             ..Policy::spec()
         }

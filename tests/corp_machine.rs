@@ -306,3 +306,93 @@ fn fetch_metadata_goes_on_preflights_and_actual_requests_to_trustworthy_urls() {
     );
     assert!(sent[0].request.headers().get("sec-fetch-site").is_none());
 }
+
+#[test]
+fn a_preflight_after_a_redirect_is_judged_by_the_preset_s_preflight_site_rule() {
+    // A PUT to another site, 307 back to the page's origin: the second preflight carries
+    // `Origin: null`; the request's URL list has a cross-site URL.
+    let put = || request("https://api.other.example/h", Mode::Cors).method(http::Method::PUT);
+    let answers = [
+        head(
+            204,
+            &[
+                ("access-control-allow-origin", PAGE),
+                ("access-control-allow-methods", "PUT"),
+            ],
+        ),
+        head(
+            307,
+            &[
+                ("location", "https://app.example.com/r"),
+                ("access-control-allow-origin", PAGE),
+            ],
+        ),
+        head(
+            204,
+            &[
+                ("access-control-allow-origin", "null"),
+                ("access-control-allow-methods", "PUT"),
+            ],
+        ),
+        head(200, &[("access-control-allow-origin", "null")]),
+    ];
+    let second_preflight_site = |policy: Policy| {
+        let (sent, outcome) = run(policy, put(), &answers);
+        assert!(outcome.is_ok(), "{outcome:?}");
+        let out = &sent[2];
+        assert_eq!(out.kind, RequestKind::Preflight);
+        assert_eq!(out.request.headers()["origin"], "null");
+        // The PUT after it is judged by the URL list (WebKit sends none on it).
+        let put_site = sent[3].request.headers().get("sec-fetch-site");
+        assert!(put_site.is_none_or(|v| v == "cross-site"), "{put_site:?}");
+        out.request.headers()["sec-fetch-site"].clone()
+    };
+    // Fetch: the preflight has the request's URL list.
+    assert_eq!(second_preflight_site(Policy::spec()), "cross-site");
+    // Chromium: a new request for the current URL with the page's origin (`gmeta-0089`).
+    assert_eq!(second_preflight_site(Policy::chromium()), "same-origin");
+    // WebKit: the origin it carries, `null`, against its URL.
+    assert_eq!(second_preflight_site(Policy::webkit()), "cross-site");
+}
+
+#[test]
+fn firefox_reads_the_corp_lines_without_their_empty_ones() {
+    // Two lines, `same-origin` and an empty one: Fetch combines them to `same-origin, ` (invalid,
+    // so allowed); Firefox merges header lines skipping empty ones, so it reads `same-origin`.
+    for lines in [
+        &[
+            ("cross-origin-resource-policy", "same-origin"),
+            ("cross-origin-resource-policy", ""),
+        ][..],
+        &[
+            ("cross-origin-resource-policy", ""),
+            ("cross-origin-resource-policy", "same-origin"),
+        ][..],
+    ] {
+        let url = "https://cdn.other.example/img.png";
+        let answer = [head(200, lines)];
+        for policy in [Policy::spec(), Policy::chromium(), Policy::webkit()] {
+            let name = policy.name;
+            let (_, outcome) = run(policy, request(url, Mode::NoCors), &answer);
+            assert!(outcome.is_ok(), "{name} {lines:?}: {outcome:?}");
+        }
+        let (_, outcome) = run(Policy::firefox(), request(url, Mode::NoCors), &answer);
+        let blocked = outcome.unwrap_err();
+        let corp = corp_error(&blocked).1;
+        assert_eq!(corp.policy, ResourcePolicy::SameOrigin, "{lines:?}");
+        assert_eq!(corp.received.as_deref(), Some(&b"same-origin"[..]));
+    }
+    // Empty lines alone are still as if absent.
+    let (_, outcome) = run(
+        Policy::firefox(),
+        request("https://cdn.other.example/img.png", Mode::NoCors),
+        &[head(
+            200,
+            &[
+                ("cross-origin-resource-policy", ""),
+                ("cross-origin-resource-policy", ""),
+            ],
+        )],
+    );
+    assert!(outcome.is_ok());
+}

@@ -376,3 +376,141 @@ fn chromium_drops_client_hints_at_redirects() {
     );
     assert_eq!(acrh(Policy::spec()), [both.clone(), both]);
 }
+
+/// A no-cors `POST` from the page's origin, 307 to another site, 307 within that site: Fetch has
+/// not tainted the request's origin (the first hop left the page's own origin), so every request
+/// carries the page's origin; Chromium's network stack makes a present `Origin` `null` at every
+/// redirect to another origin (`gmeta-0378`, `gmeta-0421`). In mode `cors` it follows Fetch.
+#[test]
+fn chromium_nulls_origin_after_a_cross_origin_no_cors_redirect() {
+    let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
+    let hop = |url: String, to: String| Route {
+        method: "*".into(),
+        url,
+        status: 307,
+        headers: vec![
+            ("Location".into(), to),
+            ("Access-Control-Allow-Origin".into(), "*".into()),
+        ],
+        body: None,
+    };
+    let scenario = |mode| Scenario {
+        id: "nocors-origin".into(),
+        document: a.into(),
+        fetch: FetchInit {
+            url: format!("{a}/d/h1"),
+            method: "POST".into(),
+            headers: vec![],
+            mode,
+            credentials: CredentialsMode::Omit,
+            redirect: RedirectMode::Follow,
+            body: Some("x".into()),
+        },
+        repeat: 1,
+        routes: vec![
+            hop(format!("{a}/d/h1"), format!("{b}/d/h2")),
+            hop(format!("{b}/d/h2"), format!("{b}/d/r")),
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/r"),
+                status: 200,
+                headers: vec![("Access-Control-Allow-Origin".into(), "*".into())],
+                body: Some("ok".into()),
+            },
+        ],
+        fetch_metadata: false,
+    };
+    let origins = |p: Policy, mode| {
+        let runs = replay(&scenario(mode), &p, Instant::now()).unwrap();
+        (runs[0].requests.iter())
+            .map(|r| r.origin.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        origins(Policy::chromium(), Mode::NoCors),
+        [a, "null", "null"]
+    );
+    for p in [Policy::spec(), Policy::firefox(), Policy::webkit()] {
+        assert_eq!(origins(p, Mode::NoCors), [a, a, a]);
+    }
+    assert_eq!(origins(Policy::chromium(), Mode::Cors), [a, a, a]);
+}
+
+/// Firefox and WebKit keep needing a preflight after a preflighted request redirects (a `DELETE`
+/// 303 to a `GET`), and remember a passed preflight even when it listed no method and no header
+/// name: on the repeat the inherited preflight is skipped (`gmeta-0510`).
+#[test]
+fn sticky_preflight_remembers_a_preflight_that_listed_nothing() {
+    let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
+    let acao = || ("Access-Control-Allow-Origin".to_owned(), a.to_owned());
+    let scenario = Scenario {
+        id: "sticky-empty".into(),
+        document: a.into(),
+        fetch: FetchInit {
+            url: format!("{b}/d/h1"),
+            method: "DELETE".into(),
+            headers: vec![],
+            mode: Mode::Cors,
+            credentials: CredentialsMode::Omit,
+            redirect: RedirectMode::Follow,
+            body: None,
+        },
+        repeat: 2,
+        routes: vec![
+            Route {
+                method: "OPTIONS".into(),
+                url: format!("{b}/d/h1"),
+                status: 204,
+                headers: vec![
+                    acao(),
+                    ("Access-Control-Allow-Methods".into(), "DELETE".into()),
+                ],
+                body: None,
+            },
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/h1"),
+                status: 303,
+                headers: vec![("Location".into(), format!("{b}/d/r")), acao()],
+                body: None,
+            },
+            Route {
+                method: "OPTIONS".into(),
+                url: format!("{b}/d/r"),
+                status: 204,
+                headers: vec![acao()],
+                body: None,
+            },
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/r"),
+                status: 200,
+                headers: vec![acao()],
+                body: Some("ok".into()),
+            },
+        ],
+        fetch_metadata: false,
+    };
+    let methods = |p: Policy| {
+        let runs = replay(&scenario, &p, Instant::now()).unwrap();
+        runs.iter()
+            .map(|r| {
+                (r.requests.iter())
+                    .map(|q| q.method.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+    };
+    for p in [Policy::firefox(), Policy::webkit()] {
+        assert_eq!(
+            methods(p),
+            ["OPTIONS DELETE OPTIONS GET", "DELETE GET"],
+            "the preflight at /r is remembered"
+        );
+    }
+    // Fetch and Chromium never preflight the GET.
+    for p in [Policy::spec(), Policy::chromium()] {
+        assert_eq!(methods(p), ["OPTIONS DELETE GET", "DELETE GET"]);
+    }
+}

@@ -23,7 +23,17 @@ const EXPECTED_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("chromium", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("firefox", "probe-accept-0x01", HEADER_VALUE_DEL),
     ("webkit", "probe-accept-0x01", HEADER_VALUE_DEL),
+    (
+        "firefox",
+        "gmeta-0718",
+        FIREFOX_SAME_ORIGIN_PREFLIGHT_RECACHE,
+    ),
 ];
+
+/// Firefox preflights again, on the repeat, a lower-case `patch` whose preflight URL is
+/// same-origin with the page after a tainting redirect, although it cached the earlier hops.
+const FIREFOX_SAME_ORIGIN_PREFLIGHT_RECACHE: &str =
+    "Firefox re-preflights a tainted same-origin hop (cause not found)";
 
 /// Fetch allows 0x01–0x08, 0x0B, 0x0C, 0x0E–0x1F and 0x7F in a header value; `http::HeaderValue`
 /// (the type corsgate's API takes and returns) cannot hold them, so the replay cannot build
@@ -102,6 +112,7 @@ fn main() {
         ("generated3.jsonl", 300),
         ("edges.jsonl", 463),
         ("metadata.jsonl", 50),
+        ("metadata-generated.jsonl", 1242),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
