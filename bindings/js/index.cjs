@@ -72,6 +72,16 @@ function bodyType(body) {
   return type;
 }
 
+/**
+ * Whether a body is a stream, whose source is null (Fetch §bodyinit-safely-extract): a
+ * `ReadableStream` or an async iterable (undici's own extension). Such a body cannot be sent
+ * again, so the core fails a 307/308 redirect of it by Fetch §http-redirect-fetch step 11.
+ */
+function isStream(body) {
+  if (body == null || typeof body !== 'object') return false;
+  return body instanceof ReadableStream || typeof body[Symbol.asyncIterator] === 'function';
+}
+
 /** What the transport says went wrong, as the core's failure kinds. */
 function failureKind(error) {
   const code = error?.cause?.code ?? error?.code ?? '';
@@ -195,7 +205,11 @@ function createFetch(options = {}) {
     const url = request ? request.url : new URL(String(input), base).href;
     const method = init.method ?? request?.method ?? 'GET';
     let headers = flatHeaders(init.headers ?? request?.headers);
-    let body = init.body !== undefined ? init.body : request?.body ?? null;
+    // A Request's body is read whole: its source (a string, bytes, a form) is not visible from
+    // here, and a browser sends such a body again on a 307/308; only a stream given in `init`
+    // is a stream to the core (`isStream`).
+    let body = init.body !== undefined ? init.body : null;
+    if (init.body === undefined && request?.body != null) body = await request.arrayBuffer();
     const signal = init.signal ?? request?.signal ?? null;
     if (signal?.aborted) throw abortReason(signal);
     if (body != null && !hasHeader(headers, 'content-type')) {
@@ -216,7 +230,7 @@ function createFetch(options = {}) {
       for (const field of fields) {
         if (String(field).includes('\0')) throw new TypeError(`\`${field}\` holds NUL`);
       }
-      flight = agent.start(now(), fields.concat(headers).join('\0'), body != null);
+      flight = agent.start(now(), fields.concat(headers).join('\0'), body != null, isStream(body));
     } catch (error) {
       throw refusedError(error);
     }

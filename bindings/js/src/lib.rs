@@ -241,8 +241,15 @@ impl Agent {
     /// Starts a fetch at `now_ms`. `request` is one string of fields separated by [`SEP`]:
     /// `ORIGIN\0URL\0METHOD\0MODE\0CREDENTIALS\0REDIRECT[\0NAME\0VALUE]…` (one string to
     /// pass instead of seven). Throws (a `TypeError` in the JavaScript layer) when `fetch()`
-    /// refuses the request before anything is sent.
-    pub fn start(&mut self, now_ms: f64, request: &str, body: bool) -> Result<Flight, JsError> {
+    /// refuses the request before anything is sent. `body`: the request has a body; `stream`:
+    /// that body is a stream (its source is null: it cannot be sent again on a 307/308).
+    pub fn start(
+        &mut self,
+        now_ms: f64,
+        request: &str,
+        body: bool,
+        stream: bool,
+    ) -> Result<Flight, JsError> {
         let fields = split_fields(request);
         let [origin, url, method, mode, credentials, redirect, headers @ ..] = fields.as_slice()
         else {
@@ -266,7 +273,12 @@ impl Agent {
                 parsed
             }
         };
-        let request = init.request(page).map_err(|e| JsError::new(&e))?.body(body);
+        let request = init.request(page).map_err(|e| JsError::new(&e))?;
+        let request = if body && stream {
+            request.stream_body()
+        } else {
+            request.body(body)
+        };
         let fetch = self
             .ua
             .start(instant(now_ms), request)

@@ -300,3 +300,55 @@ test('a NUL in a header or the method is refused before anything is sent (TypeEr
   await assert.rejects(fetch('http://127.0.0.1:9/x', { headers: [['x-a\0x-b', 'v']] }), TypeError);
   await assert.rejects(fetch('http://127.0.0.1:9/x', { method: 'P\0T' }), TypeError);
 });
+
+test('307 resends a body that has a source; a stream body fails by Fetch §http-redirect-fetch step 11', async () => {
+  const bodies = [];
+  // A server that records the body each request carried.
+  const server = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      bodies.push(`${req.url} ${data}`);
+      if (req.url === '/a') return answer(res, 307, { location: '/b', 'access-control-allow-origin': APP });
+      answer(res, 200, { 'access-control-allow-origin': APP }, 'done');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const corsFetch = createFetch({ origin: APP });
+    // A string (text/plain: a simple POST) is sent again after the 307.
+    const res = await corsFetch(`${base}/a`, { method: 'POST', body: 'x' });
+    assert.equal(await res.text(), 'done');
+    assert.equal(res.redirected, true);
+    // So is the body of a Request built from a string.
+    const res2 = await corsFetch(new Request(`${base}/a`, { method: 'POST', body: 'y' }));
+    assert.equal(await res2.text(), 'done');
+    assert.deepEqual(bodies, ['/a x', '/b x', '/a y', '/b y']);
+    // A stream has no source: the 307 fails before anything more is sent.
+    bodies.length = 0;
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('z'));
+        c.close();
+      },
+    });
+    await assert.rejects(
+      corsFetch(`${base}/a`, {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      (error) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.cause.spec, /http-redirect-fetch step 11/);
+        assert.equal(error.cause.stage, 'redirect');
+        return true;
+      },
+    );
+    assert.deepEqual(bodies, ['/a z']);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});
