@@ -113,6 +113,7 @@ fn main() {
         ("edges.jsonl", 463),
         ("metadata.jsonl", 50),
         ("metadata-generated.jsonl", 1242),
+        ("cors-generated4.jsonl", 600),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {
