@@ -3,6 +3,7 @@
 
     python3 gen_cors4.py > scenarios.jsonl          # every batch of BATCHES
     python3 gen_cors4.py --seed S --count N > scenarios.jsonl   # one batch
+    python3 gen_cors4.py --recorded > recorded.jsonl   # WARMERS, then every batch: what was recorded
     python3 gen_cors4.py --merge chromium.jsonl firefox.jsonl webkit.jsonl > cors-generated4.jsonl
 
 Each scenario, in the format of FORMAT.md on the four recorder origins (`shared/recorder`), first
@@ -32,6 +33,16 @@ a wrong or missing value some of the time. Every URL has an `OPTIONS` route. Wit
 every response carries `Cache-Control: no-store` (HTTP caching is not under test). Paths are
 `/<id>/h1`, `/<id>/h2`, `/<id>/h3`, `/<id>/r`: unique per scenario. Notes list the drawn parameters
 and predict nothing.
+
+The recorder's warm-up (`shared/recorder/server.py`) makes preflighted requests from each origin to
+every *other* origin, so the Firefox DNS-cache records it relies on are never created for a
+(top-level site, host) pair whose site is the target's own host when no other recorder origin
+shares it: (127.0.0.2, 127.0.0.2) and (127.0.0.3, 127.0.0.3). There Firefox's first two
+preflight-cache checks after a launch miss (a preflight to the page's own origin happens after a
+tainting redirect, `Policy::preflight_ignores_taint`), so which scenarios show it depends on their
+position. `--recorded` puts WARMERS first: copies of `gcors-0704` and `gcors-0891` (pages B and C,
+a preflight at the page's own origin after a tainting redirect) run three times each, under ids
+`warm-*` that `--merge` leaves out.
 """
 import argparse
 import json
@@ -46,6 +57,10 @@ ORIGINS = [
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 FOCI = [("chain", 6), ("body", 3), ("cache", 6), ("rmode", 2), ("status", 2), ("expose", 2),
         ("auth", 2)]
+# Batch 2 (`wide`) adds `sticky`: a preflighted first request redirected (301/302/303 rewrites,
+# origin changes that strip `Authorization`) to requests that may need no preflight of their own,
+# every preflight answered with the wider ACAM/ACAH pools, repeat 2-3.
+FOCI_WIDE = FOCI + [("sticky", 8)]
 
 
 def weighted(rng, items):
@@ -144,9 +159,9 @@ def acah_value(rng, names, wide):
     return kind, []
 
 
-def scenario(rng, n):
+def scenario(rng, n, wide=False):
     sid = "gcors-%04d" % n
-    focus = weighted(rng, FOCI)
+    focus = weighted(rng, FOCI_WIDE if wide else FOCI)
     page = weighted(rng, [(ORIGINS[0], 6), (ORIGINS[1], 1), (ORIGINS[2], 1), (ORIGINS[3], 1)])
     credentials = weighted(rng, [("same-origin", 4), ("include", 3), ("omit", 2)])
     redirect_mode = "follow"
@@ -229,6 +244,20 @@ def scenario(rng, n):
             resp_extra.append(["Authorization", "b"])
         if rng.random() < 0.3:
             resp_extra.append(["Set-Cookie", "k=v"])
+    elif focus == "sticky":
+        mode = "cors"
+        method, headers = rng.choice([
+            ("DELETE", []), ("PUT", []), ("patch", []), ("put", [["X-Token", "1"]]),
+            ("POST", [["Authorization", "Bearer t"]]), ("GET", [["Authorization", "Bearer t"]]),
+            ("GET", [["X-Token", "1"]]), ("POST", [["Content-Type", "application/json"]]),
+            ("post", [["Content-Type", "application/json"], ["Authorization", "a"]])])
+        headers = [list(h) for h in headers]
+        if method.upper() in ("POST", "PUT", "PATCH") and rng.random() < 0.6:
+            body = "x"
+        hops = weighted(rng, [(1, 4), (2, 3), (3, 1)])
+        repeat = weighted(rng, [(2, 3), (3, 1)])
+        wide_pf = True
+        max_age_pool = [None, None, "0", "-1", "600", "86400"]
     else:  # auth
         mode = "cors"
         hops = weighted(rng, [(0, 3), (1, 2)])
@@ -250,7 +279,9 @@ def scenario(rng, n):
         hosts = [page if rng.random() < 0.8 else h for h in hosts]
     urls = ["%s/%s/h%d" % (h, sid, i + 1) for i, h in enumerate(hosts[:-1])]
     urls.append("%s/%s/r" % (hosts[-1], sid))
-    if focus in ("chain", "body"):
+    if focus == "sticky":
+        statuses = [rng.choice([301, 302, 303, 303, 307]) for _ in range(hops)]
+    elif focus in ("chain", "body"):
         statuses = [rng.choice(REDIRECT_STATUSES) for _ in range(hops)]
     else:
         statuses = [rng.choice([301, 302, 302, 303, 307, 307, 308]) for _ in range(hops)]
@@ -381,6 +412,8 @@ def merge(paths):
             if sc.get("harness_error"):
                 raise SystemExit("%s: %s has a harness error: %s" % (path, sc["id"],
                                                                      sc["harness_error"]))
+            if sc["id"].startswith("warm-"):
+                continue
             if sc["id"] not in merged:
                 order.append(sc["id"])
                 merged[sc["id"]] = dict(sc, observed={})
@@ -389,8 +422,18 @@ def merge(paths):
         print(json.dumps(merged[sid]))
 
 
-# (seed, count) per batch; ids number on across batches.
-BATCHES = [(20261205, 600)]
+# (seed, count, wide) per batch; ids number on across batches.
+BATCHES = [(20261205, 600, False), (4404, 400, True)]
+# Recorder warm-up scenarios (see the module docstring): (new id, scenario copied).
+WARMERS = [("warm-bb-1", "gcors-0704"), ("warm-bb-2", "gcors-0704"), ("warm-cc-1", "gcors-0891"),
+           ("warm-cc-2", "gcors-0891")]
+
+
+def warmer(sc, new_id):
+    sc = json.loads(json.dumps(sc).replace(sc["id"], new_id))
+    sc["repeat"] = 3
+    sc["note"] = "warm-up for the recorder: " + sc["note"]
+    return sc
 
 
 def main():
@@ -399,19 +442,28 @@ def main():
     ap.add_argument("--seed", type=int, help="one batch with this seed (default: BATCHES)")
     ap.add_argument("--count", type=int, default=600)
     ap.add_argument("--first", type=int, default=1, help="with --seed: the first id's number")
+    ap.add_argument("--wide", action="store_true", help="with --seed: the pools of batch 2")
+    ap.add_argument("--recorded", action="store_true",
+                    help="WARMERS first, then every batch (the file that was recorded)")
     ap.add_argument("--merge", nargs="+", metavar="RECORDING",
                     help="instead: merge recordings of the same scenarios (one per engine)")
     args = ap.parse_args()
     if args.merge:
         merge(args.merge)
         return
-    batches = [(args.seed, args.count)] if args.seed is not None else BATCHES
+    batches = [(args.seed, args.count, args.wide)] if args.seed is not None else BATCHES
     n = args.first if args.seed is not None else 1
-    for seed, count in batches:
+    out = []
+    for seed, count, wide in batches:
         rng = random.Random(seed)
         for k in range(n, n + count):
-            print(json.dumps(scenario(rng, k)))
+            out.append(scenario(rng, k, wide))
         n += count
+    if args.recorded:
+        by_id = {sc["id"]: sc for sc in out}
+        out = [warmer(by_id[src], new_id) for new_id, src in WARMERS] + out
+    for sc in out:
+        print(json.dumps(sc))
 
 
 if __name__ == "__main__":
