@@ -115,7 +115,7 @@ fn main() {
         ("edges.jsonl", 463),
         ("metadata.jsonl", 50),
         ("metadata-generated.jsonl", 1242),
-        ("cors-generated4.jsonl", 1000),
+        ("cors-generated4.jsonl", 1500),
     ] {
         let failures = replay_file(file, count);
         if failures.is_empty() {

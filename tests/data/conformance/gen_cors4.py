@@ -2,8 +2,9 @@
 """Generate random CORS scenarios (`gcors-NNNN`) aimed at what the earlier CORS corpora reach least.
 
     python3 gen_cors4.py > scenarios.jsonl          # every batch of BATCHES
-    python3 gen_cors4.py --seed S --count N > scenarios.jsonl   # one batch
-    python3 gen_cors4.py --recorded > recorded.jsonl   # WARMERS, then every batch: what was recorded
+    python3 gen_cors4.py --seed S --count N --first K [--wide] > scenarios.jsonl   # one batch
+    python3 gen_cors4.py --recorded > recorded.jsonl   # WARMERS, then batches 1-2, as recorded
+    python3 gen_cors4.py --recorded --seed 5505 --count 500 --first 1001 --wide   # batch 3, as recorded
     python3 gen_cors4.py --merge chromium.jsonl firefox.jsonl webkit.jsonl > cors-generated4.jsonl
 
 Each scenario, in the format of FORMAT.md on the four recorder origins (`shared/recorder`), first
@@ -423,7 +424,7 @@ def merge(paths):
 
 
 # (seed, count, wide) per batch; ids number on across batches.
-BATCHES = [(20261205, 600, False), (4404, 400, True)]
+BATCHES = [(20261205, 600, False), (4404, 400, True), (5505, 500, True)]
 # Recorder warm-up scenarios (see the module docstring): (new id, scenario copied).
 WARMERS = [("warm-bb-1", "gcors-0704"), ("warm-bb-2", "gcors-0704"), ("warm-cc-1", "gcors-0891"),
            ("warm-cc-2", "gcors-0891")]
@@ -444,7 +445,7 @@ def main():
     ap.add_argument("--first", type=int, default=1, help="with --seed: the first id's number")
     ap.add_argument("--wide", action="store_true", help="with --seed: the pools of batch 2")
     ap.add_argument("--recorded", action="store_true",
-                    help="WARMERS first, then every batch (the file that was recorded)")
+                    help="WARMERS first, then the batches (with --seed: that batch; the files recorded)")
     ap.add_argument("--merge", nargs="+", metavar="RECORDING",
                     help="instead: merge recordings of the same scenarios (one per engine)")
     args = ap.parse_args()
@@ -452,18 +453,23 @@ def main():
         merge(args.merge)
         return
     batches = [(args.seed, args.count, args.wide)] if args.seed is not None else BATCHES
-    n = args.first if args.seed is not None else 1
+    first = args.first if args.seed is not None else 1
+    out = generate(batches, first)
+    if args.recorded:
+        by_id = {sc["id"]: sc for sc in generate(BATCHES[:2], 1)}
+        out = [warmer(by_id[src], new_id) for new_id, src in WARMERS] + out
+    for sc in out:
+        print(json.dumps(sc))
+
+
+def generate(batches, n):
     out = []
     for seed, count, wide in batches:
         rng = random.Random(seed)
         for k in range(n, n + count):
             out.append(scenario(rng, k, wide))
         n += count
-    if args.recorded:
-        by_id = {sc["id"]: sc for sc in out}
-        out = [warmer(by_id[src], new_id) for new_id, src in WARMERS] + out
-    for sc in out:
-        print(json.dumps(sc))
+    return out
 
 
 if __name__ == "__main__":
