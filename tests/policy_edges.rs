@@ -515,9 +515,10 @@ fn sticky_preflight_remembers_a_preflight_that_listed_nothing() {
     }
 }
 
-/// `gcors-0044`, `-0126`, `-0585`, `-0651`, `-0677` (cors-generated4.jsonl): the inherited
-/// preflight at `/r` was answered with only `*` tokens, which the cache does not keep for a
-/// credentialed request (nor, in Firefox, at all); Firefox and WebKit still remember it.
+/// `gcors-0044`, `-0126`, `-0585`, `-0651`, `-0677`, `-1075`, `-1090`, `-1179`
+/// (cors-generated4.jsonl): an inherited preflight answered with only `*` tokens, which the cache
+/// does not keep for a credentialed request (nor, in Firefox, at all); Firefox and WebKit still
+/// remember it.
 #[test]
 fn sticky_preflight_remembers_a_preflight_that_listed_only_a_wildcard() {
     let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
