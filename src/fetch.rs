@@ -1221,13 +1221,14 @@ impl Fetch {
                 }
             }
             // Firefox and WebKit keep one cache item per origin and URL, whatever it lists: a
-            // passed preflight that listed no method and no header name still lets a later
-            // request that needs one only because its fetch did (`Policy::sticky_preflight`,
-            // the `inherited` reason) skip it. An entry for the request's own method (a
-            // safelisted one: it passed without being listed) records that.
+            // passed preflight that listed no method and no header name, or only tokens the
+            // cache does not keep (`*` with credentials, or in Firefox at all), still lets a
+            // later request that needs one only because its fetch did (`Policy::sticky_preflight`,
+            // the `inherited` reason) skip it. An entry for the request's own method, when it is
+            // a safelisted one (it approves nothing: such a method is never looked up), records
+            // that.
             if ua.policy.sticky_preflight
-                && result.methods.is_empty()
-                && result.header_names.is_empty()
+                && method::is_cors_safelisted_method(self.method.as_str().as_bytes())
             {
                 ua.cache
                     .insert_method(now, key, include, self.method.as_str().as_bytes(), max_age);

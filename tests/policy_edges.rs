@@ -514,3 +514,95 @@ fn sticky_preflight_remembers_a_preflight_that_listed_nothing() {
         assert_eq!(methods(p), ["OPTIONS DELETE GET", "DELETE GET"]);
     }
 }
+
+/// `gcors-0044`, `-0126`, `-0585`, `-0651`, `-0677`, `-1075`, `-1090`, `-1179`
+/// (cors-generated4.jsonl): an inherited preflight answered with only `*` tokens, which the cache
+/// does not keep for a credentialed request (nor, in Firefox, at all); Firefox and WebKit still
+/// remember it.
+#[test]
+fn sticky_preflight_remembers_a_preflight_that_listed_only_a_wildcard() {
+    let (a, b) = ("http://127.0.0.1:8801", "http://127.0.0.2:8802");
+    let acao = || ("Access-Control-Allow-Origin".to_owned(), a.to_owned());
+    let acac = || {
+        (
+            "Access-Control-Allow-Credentials".to_owned(),
+            "true".to_owned(),
+        )
+    };
+    let scenario = Scenario {
+        id: "sticky-wildcard".into(),
+        document: a.into(),
+        fetch: FetchInit {
+            url: format!("{b}/d/h1"),
+            method: "DELETE".into(),
+            headers: vec![],
+            mode: Mode::Cors,
+            credentials: CredentialsMode::Include,
+            redirect: RedirectMode::Follow,
+            body: None,
+        },
+        repeat: 2,
+        routes: vec![
+            Route {
+                method: "OPTIONS".into(),
+                url: format!("{b}/d/h1"),
+                status: 204,
+                headers: vec![
+                    acao(),
+                    acac(),
+                    ("Access-Control-Allow-Methods".into(), "DELETE".into()),
+                ],
+                body: None,
+            },
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/h1"),
+                status: 303,
+                headers: vec![("Location".into(), format!("{b}/d/r")), acao(), acac()],
+                body: None,
+            },
+            Route {
+                method: "OPTIONS".into(),
+                url: format!("{b}/d/r"),
+                status: 204,
+                headers: vec![
+                    acao(),
+                    acac(),
+                    ("Access-Control-Allow-Methods".into(), "*".into()),
+                    ("Access-Control-Allow-Headers".into(), "*".into()),
+                ],
+                body: None,
+            },
+            Route {
+                method: "*".into(),
+                url: format!("{b}/d/r"),
+                status: 200,
+                headers: vec![acao(), acac()],
+                body: Some("ok".into()),
+            },
+        ],
+        fetch_metadata: false,
+    };
+    let methods = |p: Policy| {
+        let runs = replay(&scenario, &p, Instant::now()).unwrap();
+        runs.iter()
+            .map(|r| {
+                (r.requests.iter())
+                    .map(|q| q.method.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+    };
+    for p in [Policy::firefox(), Policy::webkit()] {
+        assert_eq!(
+            methods(p),
+            ["OPTIONS DELETE OPTIONS GET", "DELETE GET"],
+            "the preflight at /r is remembered"
+        );
+    }
+    // Fetch and Chromium never preflight the GET.
+    for p in [Policy::spec(), Policy::chromium()] {
+        assert_eq!(methods(p), ["OPTIONS DELETE GET", "DELETE GET"]);
+    }
+}

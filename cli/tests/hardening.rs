@@ -378,5 +378,5 @@ fn every_recorded_scenario_round_trips() {
             read += 1;
         }
     }
-    assert_eq!(read, 3451);
+    assert_eq!(read, 4951);
 }
