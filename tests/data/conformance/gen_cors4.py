@@ -49,6 +49,8 @@ import argparse
 import json
 import random
 
+from gen_common import is_simple_method, normalize_method, redirect_method, weighted
+
 ORIGINS = [
     "http://127.0.0.1:8801",  # A: the usual page
     "http://127.0.0.1:8804",  # A2: same site, other port
@@ -64,24 +66,6 @@ FOCI = [("chain", 6), ("body", 3), ("cache", 6), ("rmode", 2), ("status", 2), ("
 FOCI_WIDE = FOCI + [("sticky", 8)]
 
 
-def weighted(rng, items):
-    total = sum(w for _, w in items)
-    x = rng.uniform(0, total)
-    for item, w in items:
-        x -= w
-        if x <= 0:
-            return item
-    return items[-1][0]
-
-
-def normalize_method(m):
-    return m.upper() if m.upper() in ("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT") else m
-
-
-def is_simple_method(m):
-    return normalize_method(m) in ("GET", "HEAD", "POST")
-
-
 SAFE_CT = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -95,15 +79,6 @@ def unsafe_names(headers):
             continue
         names.append(ln)
     return sorted(set(names))
-
-
-def redirect_method(status, method):
-    method = normalize_method(method)
-    if status == 303 and method not in ("GET", "HEAD"):
-        return "GET"
-    if status in (301, 302) and method == "POST":
-        return "GET"
-    return method
 
 
 def origin_of(u):

@@ -33,6 +33,8 @@ import argparse
 import json
 import random
 
+from gen_common import is_simple_method, normalize_method, redirect_method, weighted
+
 PAGE = "http://127.0.0.1:8801"
 ORIGINS = [
     "http://127.0.0.1:8801",  # A: the usual page
@@ -86,28 +88,10 @@ CORP_POOLS = [
 ]
 
 
-def weighted(rng, items):
-    total = sum(w for _, w in items)
-    x = rng.uniform(0, total)
-    for item, w in items:
-        x -= w
-        if x <= 0:
-            return item
-    return items[-1][0]
-
-
 def draw_corp(rng, wide=False):
     pools = CORP_POOLS + [("wide", CORP_WIDE, 6)] if wide else CORP_POOLS
     kind, pool, _ = weighted(rng, [((k, p, w), w) for k, p, w in pools])
     return kind, list(rng.choice(pool))
-
-
-def normalize_method(m):
-    return m.upper() if m.upper() in ("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT") else m
-
-
-def is_simple_method(m):
-    return normalize_method(m) in ("GET", "HEAD", "POST")
 
 
 def unsafe_names(headers):
@@ -123,15 +107,6 @@ def unsafe_names(headers):
             continue
         names.append(ln)
     return sorted(set(names))
-
-
-def redirect_method(status, method):
-    method = normalize_method(method)
-    if status == 303 and method not in ("GET", "HEAD"):
-        return "GET"
-    if status in (301, 302) and method == "POST":
-        return "GET"
-    return method
 
 
 def scenario(rng, family, n, wide=False):

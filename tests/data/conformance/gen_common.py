@@ -1,0 +1,34 @@
+"""What the scenario generators (gen_metadata.py, gen_cors4.py) share: a weighted draw and the
+Fetch rules they need to predict which requests a scenario makes (method normalization, the
+CORS-safelisted methods, the method a redirect leaves)."""
+
+
+def weighted(rng, items):
+    """One item of `(item, weight)` pairs, drawn with `rng` in proportion to its weight."""
+    total = sum(w for _, w in items)
+    x = rng.uniform(0, total)
+    for item, w in items:
+        x -= w
+        if x <= 0:
+            return item
+    return items[-1][0]
+
+
+def normalize_method(m):
+    """Fetch §concept-method-normalize: the six methods fetch() upper-cases."""
+    return m.upper() if m.upper() in ("DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT") else m
+
+
+def is_simple_method(m):
+    """Fetch §cors-safelisted-method, after normalization."""
+    return normalize_method(m) in ("GET", "HEAD", "POST")
+
+
+def redirect_method(status, method):
+    """Fetch §http-redirect-fetch step 12: 303 (but GET/HEAD) and 301/302 POST become GET."""
+    method = normalize_method(method)
+    if status == 303 and method not in ("GET", "HEAD"):
+        return "GET"
+    if status in (301, 302) and method == "POST":
+        return "GET"
+    return method
