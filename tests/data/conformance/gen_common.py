@@ -1,6 +1,8 @@
 """What the scenario generators (gen_metadata.py, gen_cors4.py) share: a weighted draw and the
 Fetch rules they need to predict which requests a scenario makes (method normalization, the
-CORS-safelisted methods, the method a redirect leaves)."""
+CORS-safelisted methods, the method a redirect leaves) and merging the engines' recordings."""
+
+import json
 
 
 def weighted(rng, items):
@@ -32,3 +34,27 @@ def redirect_method(status, method):
     if status in (301, 302) and method == "POST":
         return "GET"
     return method
+
+
+def merge(paths):
+    """Prints one scenario line per id with `observed` holding every engine's runs (in the order
+    of `paths`, each a recording of the same scenarios, metadata folded in by add_metadata.py
+    where recorded). Warm-up scenarios (ids `warm-*`, gen_cors4.py --recorded) are left out."""
+    merged = {}
+    order = []
+    for path in paths:
+        for line in open(path):
+            if not line.strip():
+                continue
+            sc = json.loads(line)
+            if sc.get("harness_error"):
+                raise SystemExit("%s: %s has a harness error: %s" % (path, sc["id"],
+                                                                     sc["harness_error"]))
+            if sc["id"].startswith("warm-"):
+                continue
+            if sc["id"] not in merged:
+                order.append(sc["id"])
+                merged[sc["id"]] = dict(sc, observed={})
+            merged[sc["id"]]["observed"].update(sc["observed"])
+    for sid in order:
+        print(json.dumps(merged[sid]))

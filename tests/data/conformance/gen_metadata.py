@@ -33,7 +33,7 @@ import argparse
 import json
 import random
 
-from gen_common import is_simple_method, normalize_method, redirect_method, weighted
+from gen_common import is_simple_method, merge, normalize_method, redirect_method, weighted
 
 PAGE = "http://127.0.0.1:8801"
 ORIGINS = [
@@ -257,27 +257,6 @@ def scenario(rng, family, n, wide=False):
         "repeat": repeat,
         "routes": routes,
     }
-
-
-def merge(paths):
-    """One scenario line per id with `observed` holding every engine's runs (in the order of
-    `paths`, each a recording with metadata folded in by add_metadata.py)."""
-    merged = {}
-    order = []
-    for path in paths:
-        for line in open(path):
-            if not line.strip():
-                continue
-            sc = json.loads(line)
-            if sc.get("harness_error"):
-                raise SystemExit("%s: %s has a harness error: %s" % (path, sc["id"],
-                                                                     sc["harness_error"]))
-            if sc["id"] not in merged:
-                order.append(sc["id"])
-                merged[sc["id"]] = dict(sc, observed={})
-            merged[sc["id"]]["observed"].update(sc["observed"])
-    for sid in order:
-        print(json.dumps(merged[sid]))
 
 
 # (seed, gmeta count, gcorp count) per batch; ids number on across batches. Batch 1 was recorded
