@@ -3,7 +3,7 @@
 //! and the false positives other scanners are known for. Nothing is mocked.
 
 mod common;
-use common::Run;
+use common::{serve, Run};
 
 use std::net::TcpListener as StdListener;
 use std::process::{Command, Stdio};
@@ -20,24 +20,6 @@ use serde_json::Value;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
 
 const APP: &str = "https://app.example.com";
-
-fn serve(app: Router) -> String {
-    let listener = StdListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let _ = axum::serve(listener, app).await;
-        });
-    });
-    format!("http://127.0.0.1:{port}")
-}
 
 /// What a hand-written server saw: method, Origin, path, when.
 type Log = Arc<Mutex<Vec<(Method, Option<String>, String, Instant)>>>;

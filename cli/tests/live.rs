@@ -3,7 +3,7 @@
 //! real requests with its HTTP client and the servers answer over TCP.
 
 mod common;
-use common::Run;
+use common::{serve, Run};
 
 use std::net::TcpListener as StdListener;
 use std::process::{Command, Stdio};
@@ -20,24 +20,6 @@ use serde_json::Value;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 const APP: &str = "https://app.example";
-
-/// Serves `app` on 127.0.0.1 (a fresh port) from a thread of its own; returns the base URL.
-fn serve(app: Router) -> String {
-    let listener = StdListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let _ = axum::serve(listener, app).await;
-        });
-    });
-    format!("http://127.0.0.1:{port}")
-}
 
 /// A route answering every method with `OK` (the resource behind the CORS layer).
 fn resource() -> Router {

@@ -1,5 +1,6 @@
 //! What the command-line tests share: one run of the `corsgate` binary, as its exit status and
-//! output.
+//! output, and an axum server on 127.0.0.1.
+#![allow(dead_code)]
 
 use std::process::Output;
 
@@ -33,4 +34,24 @@ impl Run {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
     }
+}
+
+/// Serves `app` on 127.0.0.1 (a fresh port) from a thread of its own (a current-thread tokio
+/// runtime with I/O and timers); returns the base URL.
+pub fn serve(app: axum::Router) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    format!("http://127.0.0.1:{port}")
 }
