@@ -3,7 +3,7 @@
 //! its bound and on more input than it keeps (streamed, its memory fixed).
 
 mod common;
-use common::Run;
+use common::{corsgate_with_input, Run};
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -11,20 +11,6 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-fn corsgate_with_input(args: &[&str], input: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corsgate"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run corsgate");
-    let mut stdin = child.stdin.take().unwrap();
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    Run::from_output(child.wait_with_output().unwrap())
-}
 
 const GET: [&str; 5] = [
     "explain",

@@ -2,31 +2,14 @@
 //! response heads), `replay`, every kind of bad input, and the README's first command.
 
 mod common;
-use common::Run;
+use common::{corsgate_with_input, Run};
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use serde_json::Value;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-fn corsgate_with_input(args: &[&str], input: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_corsgate"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run corsgate");
-    let mut stdin = child.stdin.take().unwrap();
-    // The command may exit before reading its input (a usage error): ignore a closed pipe.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    Run::from_output(child.wait_with_output().unwrap())
-}
 
 fn corsgate(args: &[&str]) -> Run {
     corsgate_with_input(args, b"")

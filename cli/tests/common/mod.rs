@@ -55,3 +55,21 @@ pub fn serve(app: axum::Router) -> String {
     });
     format!("http://127.0.0.1:{port}")
 }
+
+/// Runs the `corsgate` binary with `args`, `input` on its standard input.
+pub fn corsgate_with_input(args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_corsgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run corsgate");
+    let mut stdin = child.stdin.take().unwrap();
+    // The command may exit before reading its input (a usage error): ignore a closed pipe.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    Run::from_output(child.wait_with_output().unwrap())
+}
