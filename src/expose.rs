@@ -21,7 +21,8 @@ use crate::request::{CredentialsMode, ResponseTainting};
 use crate::safelist::is_cors_safelisted_response_header_name;
 
 /// Fetch §concept-filtered-response-basic, -cors, -opaque: the names of `headers` a script may
-/// read after filtering for `tainting`, lowercase, sorted, unique.
+/// read after filtering for `tainting`, lowercase, sorted, unique, borrowed from `headers` (one
+/// allocation: the vector).
 ///
 /// ```
 /// use corsgate::expose::visible_header_names;
@@ -39,15 +40,15 @@ pub fn visible_header_names(
     headers: &HeaderMap,
     tainting: ResponseTainting,
     credentials: CredentialsMode,
-) -> Vec<String> {
+) -> Vec<&str> {
     // Opaque filtered response: header list « ».
     if tainting == ResponseTainting::Opaque {
         return Vec::new();
     }
     // A `HeaderName` is lowercase ASCII already: its string is the name's isomorphic decoding,
-    // and a `HeaderMap`'s names are unique, so the kept names need sorting only. They are sorted
-    // as (first 8 bytes as a big-endian word, name): the same order as the names', with most
-    // comparisons decided on one word; on the stack when there are few.
+    // and a `HeaderMap`'s names are unique, so the kept names need sorting only.
+    // They are sorted as (first 8 bytes as a big-endian word, name): the same order as the
+    // names', with most comparisons decided on one word; on the stack when there are few.
     let mut small = [(0u64, ""); SMALL];
     let mut large = Vec::new();
     let kept: &mut [(u64, &str)] = if headers.keys_len() <= SMALL {
@@ -67,7 +68,7 @@ pub fn visible_header_names(
         &mut large
     };
     kept.sort_unstable();
-    kept.iter().map(|&(_, name)| name.to_owned()).collect()
+    kept.iter().map(|&(_, name)| name).collect()
 }
 
 /// Names kept on the stack while sorting (more go to the heap).
@@ -77,9 +78,17 @@ const SMALL: usize = 32;
 /// first 8 bytes do (a shorter name's padding sorts before any byte only when the names are
 /// equal that far, and then the whole names decide).
 fn sort_prefix(name: &[u8]) -> u64 {
-    match name.first_chunk::<8>() {
-        Some(w) => u64::from_be_bytes(*w),
-        None => name
+    if let Some(w) = name.first_chunk::<8>() {
+        return u64::from_be_bytes(*w);
+    }
+    match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
+        // 4 to 7 bytes: the first 4 and the last 4 (overlapping: the same bytes at the same
+        // places), the last 4 shifted to end at the name's last byte.
+        (Some(a), Some(b)) => {
+            u64::from(u32::from_be_bytes(*a)) << 32
+                | u64::from(u32::from_be_bytes(*b)) << (8 * (8 - name.len()))
+        }
+        _ => name
             .iter()
             .enumerate()
             .fold(0, |w, (i, &b)| w | u64::from(b) << (56 - 8 * i)),
@@ -108,7 +117,13 @@ fn for_each_visible<'a>(
     let expose = header::get_ref(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
     let lookup = ExposedLookup::from_value(expose.as_deref(), credentials);
     for name in names {
-        if safelisted_given(name.as_bytes(), |n| lookup.contains(n)) {
+        // A `HeaderName` is lowercase: classed by exact comparisons.
+        let listed = match response_name_class_lowercase(name.as_bytes()) {
+            NameClass::Safelisted => true,
+            NameClass::Forbidden => false,
+            NameClass::Other => lookup.contains_lowercase(name.as_bytes()),
+        };
+        if listed {
             keep(name);
         }
     }
@@ -268,16 +283,38 @@ fn response_name_class(name: &[u8]) -> NameClass {
     }
 }
 
+/// [`response_name_class`] of a name known to be lowercase (a `HeaderName`'s): exact
+/// comparisons, which compile to a few word comparisons each (a unit test holds it to
+/// [`response_name_class`] on lowercase names).
+fn response_name_class_lowercase(name: &[u8]) -> NameClass {
+    let safelisted = match name {
+        b"pragma" | b"expires" | b"content-type" | b"cache-control" | b"last-modified"
+        | b"content-length" | b"content-language" => true,
+        b"set-cookie" | b"set-cookie2" => return NameClass::Forbidden,
+        _ => false,
+    };
+    if safelisted {
+        NameClass::Safelisted
+    } else {
+        NameClass::Other
+    }
+}
+
 /// Lists up to this long are scanned; longer ones are hashed once. A scan of a few short names
 /// costs less than hashing one name, and bounds the work per header by a constant either way.
 const SCAN_LIMIT: usize = 8;
 
 /// Byte-case-insensitive membership in a CORS-exposed header-name list, built once per response.
+// One value per response, on the stack: the scanned variant's size is what keeps it there.
+#[allow(clippy::large_enum_variant)]
 enum ExposedLookup<'a> {
     All,
-    /// The list's first `len` names (at most [`SCAN_LIMIT`]), on the stack.
+    /// The list's first `len` names (at most [`SCAN_LIMIT`]), on the stack, each beside its
+    /// first 8 bytes lowercased ([`first_word_lowercase`]) and length: a name that differs
+    /// in either is rejected without comparing bytes.
     Scan {
         names: [&'a [u8]; SCAN_LIMIT],
+        keys: [(u64, usize); SCAN_LIMIT],
         len: usize,
     },
     /// Randomly keyed (`hash::FoldBuild`): the names are the server's, so a server cannot
@@ -292,6 +329,7 @@ impl<'a> ExposedLookup<'a> {
     fn from_value(value: Option<&'a [u8]>, credentials: CredentialsMode) -> Self {
         let empty = ExposedLookup::Scan {
             names: [&[]; SCAN_LIMIT],
+            keys: [(0, 0); SCAN_LIMIT],
             len: 0,
         };
         // Step 14.1.1: null leaves the list empty (step 14.1.3).
@@ -316,7 +354,11 @@ impl<'a> ExposedLookup<'a> {
             return ExposedLookup::All;
         }
         if len <= SCAN_LIMIT {
-            return ExposedLookup::Scan { names, len };
+            let mut keys = [(0, 0); SCAN_LIMIT];
+            for (k, n) in keys.iter_mut().zip(&names).take(len) {
+                *k = (first_word_lowercase(n), n.len());
+            }
+            return ExposedLookup::Scan { names, keys, len };
         }
         let mut set = HashSet::with_capacity_and_hasher(len, FoldBuild::random());
         for_each_token(value, |item| {
@@ -328,7 +370,7 @@ impl<'a> ExposedLookup<'a> {
     fn contains(&self, name: &[u8]) -> bool {
         match self {
             ExposedLookup::All => true,
-            ExposedLookup::Scan { names, len } => names
+            ExposedLookup::Scan { names, len, .. } => names
                 .get(..*len)
                 .unwrap_or_default()
                 .iter()
@@ -336,6 +378,67 @@ impl<'a> ExposedLookup<'a> {
             ExposedLookup::Hashed(set) => set.contains(&Caseless(name)),
         }
     }
+
+    /// [`ExposedLookup::contains`] for a lowercase `name` (a `HeaderName`'s): in a scanned
+    /// list, the length and first word decide most comparisons.
+    fn contains_lowercase(&self, name: &[u8]) -> bool {
+        match self {
+            ExposedLookup::Scan { names, keys, len } => {
+                let key = (first_word(name), name.len());
+                let n = (*len).min(SCAN_LIMIT);
+                // Up to 8 bytes, the word and length are the whole lowercased name.
+                (0..n).any(|i| keys[i] == key && (key.1 <= 8 || same_as_lowercase(names[i], name)))
+            }
+            _ => self.contains(name),
+        }
+    }
+}
+
+/// A word of `name`'s bytes that, with its length, tells names of up to 8 bytes apart (and
+/// longer ones by their first 8): the first 8 bytes, or for shorter names their first and last
+/// 4 (overlapping), or the bytes themselves below 4.
+fn first_word(name: &[u8]) -> u64 {
+    if let Some(w) = name.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
+        (Some(a), Some(b)) => {
+            u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32
+        }
+        _ => name
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+    }
+}
+
+/// Whether `name`, ASCII-lowercased, is `lower` (a lowercase name of at least 8 bytes): compared
+/// 8 bytes at a time (`hash::lower_word`), the last 8 read overlapping.
+fn same_as_lowercase(name: &[u8], lower: &[u8]) -> bool {
+    #[cfg(test)]
+    counting::bump();
+    let word = |b: &[u8], i: usize| {
+        b.get(i..i + 8)
+            .and_then(|w| w.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    let n = lower.len();
+    if name.len() != n || n < 8 {
+        return name.eq_ignore_ascii_case(lower);
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(name, i).map(lower_word) != word(lower, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(name, n - 8).map(lower_word) == word(lower, n - 8)
+}
+
+/// [`first_word`] with its ASCII letters lowercased (`hash::lower_word`).
+fn first_word_lowercase(name: &[u8]) -> u64 {
+    lower_word(first_word(name))
 }
 
 /// Fetch §extract-header-list-values for a `#token` value, in one pass and without a list
@@ -343,32 +446,35 @@ impl<'a> ExposedLookup<'a> {
 /// on commas, each item trimmed of HTTP tab or space, empty items skipped. Returns `false` when
 /// an item is not a token: the whole list fails (items before it were handed out already).
 fn for_each_token<'a>(value: &'a [u8], mut each: impl FnMut(&'a [u8])) -> bool {
-    // The current item's first byte, the end of its last token byte, and whether tab or space
-    // followed that byte (a token byte after it means the item holds a space: not a token).
-    let (mut start, mut end, mut gap) = (None, 0, false);
-    for (i, &b) in value.iter().enumerate() {
-        if header::is_tchar(b) {
-            match start {
-                None => start = Some(i),
-                Some(_) if gap => return false,
-                Some(_) => {}
-            }
-            end = i + 1;
-        } else if b == b',' {
-            if let Some(s) = start.take() {
-                each(value.get(s..end).unwrap_or_default());
-            }
-            gap = false;
-        } else if header::is_http_tab_or_space(b) {
-            gap = start.is_some();
-        } else {
+    let at = |i: usize| value.get(i).copied();
+    let mut i = 0;
+    loop {
+        // Commas and tab or space before an item (empty items are skipped).
+        while at(i).is_some_and(|b| b == b',' || header::is_http_tab_or_space(b)) {
+            i += 1;
+        }
+        if i >= value.len() {
+            return true;
+        }
+        // The item's token bytes: at least one.
+        let start = i;
+        while at(i).is_some_and(header::is_tchar) {
+            i += 1;
+        }
+        if i == start {
             return false;
         }
+        let end = i;
+        // Trailing tab or space, then a comma or the end: anything else (a second word, a byte
+        // that is not a token byte) makes the item not a token.
+        while at(i).is_some_and(header::is_http_tab_or_space) {
+            i += 1;
+        }
+        if at(i).is_some_and(|b| b != b',') {
+            return false;
+        }
+        each(value.get(start..end).unwrap_or_default());
     }
-    if let Some(s) = start {
-        each(value.get(s..end).unwrap_or_default());
-    }
-    true
 }
 
 /// A header name compared and hashed byte-case-insensitively (ASCII).
@@ -486,15 +592,15 @@ impl FilteredResponse {
         match tainting {
             ResponseTainting::Opaque => FilteredResponse::opaque(),
             ResponseTainting::Basic | ResponseTainting::Cors => {
-                let header_names = visible_header_names(headers, tainting, credentials);
-                let mut visible = HeaderMap::with_capacity(header_names.len());
-                // `header_names` is sorted and lowercase, as `HeaderName`s are.
+                let names = visible_header_names(headers, tainting, credentials);
+                let mut visible = HeaderMap::with_capacity(names.len());
+                // `names` is sorted and lowercase, as `HeaderName`s are.
                 for (name, value) in headers {
-                    let n = name.as_str();
-                    if header_names.binary_search_by(|v| v.as_str().cmp(n)).is_ok() {
+                    if names.binary_search(&name.as_str()).is_ok() {
                         visible.append(name.clone(), value.clone());
                     }
                 }
+                let header_names = names.into_iter().map(str::to_owned).collect();
                 FilteredResponse {
                     response_type: if tainting == ResponseTainting::Basic {
                         ResponseType::Basic
@@ -672,6 +778,98 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(n)
             );
+            let lower = n.to_ascii_lowercase();
+            assert_eq!(
+                response_name_class_lowercase(&lower),
+                response_name_class(&lower),
+                "{:?}",
+                String::from_utf8_lossy(&lower)
+            );
+        }
+    }
+
+    /// The scanned list's shortcut for lowercase names (length and first word first) agrees
+    /// with the plain comparison, on names around the 8-byte word and in every case.
+    #[test]
+    fn the_lowercase_lookup_agrees() {
+        let list: &[u8] =
+            b"X-Request-ID, eTag, x-a, ABCDEFGH, abcdefghi, x-ratelimit-remaining, Vary-X, x-AbCdE";
+        let lookup = ExposedLookup::from_value(Some(list), CredentialsMode::Omit);
+        assert!(matches!(lookup, ExposedLookup::Scan { len: 8, .. }));
+        let mut probes: Vec<Vec<u8>> = Vec::new();
+        for n in list.split(|&b| b == b',') {
+            let n = n.trim_ascii().to_ascii_lowercase();
+            for i in 0..n.len() {
+                let mut m = n.clone();
+                m[i] ^= 0x01;
+                probes.push(m);
+            }
+            probes.push(n[..n.len() - 1].to_vec());
+            probes.push([&n[..], b"x"].concat());
+            probes.push(n);
+        }
+        probes.extend([b"".to_vec(), b"x-".to_vec(), b"abcdefgh\0".to_vec()]);
+        probes.sort();
+        probes.dedup();
+        let mut hits = 0;
+        for p in probes
+            .iter()
+            .filter(|p| !p.iter().any(u8::is_ascii_uppercase))
+        {
+            assert_eq!(
+                lookup.contains_lowercase(p),
+                lookup.contains(p),
+                "{:?}",
+                String::from_utf8_lossy(p)
+            );
+            hits += usize::from(lookup.contains(p));
+        }
+        assert_eq!(hits, 8, "each listed name found, no near miss");
+    }
+
+    /// Names that share their first 8 bytes (and others that do not), in scrambled order, few
+    /// (sorted on the stack) and many (the heap path): the visible names come out in byte order.
+    #[test]
+    fn visible_names_are_sorted_when_prefixes_tie() {
+        let base = [
+            "x-ratelimit-reset",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "content-type",
+            "content-length",
+            "content-language",
+            "x-ratelimit",
+            "x-ratelim",
+            "etag",
+            "x-a",
+            "access-control-allow-origin",
+            "access-control-allow-credentials",
+        ];
+        for copies in [1, 4] {
+            let mut map = HeaderMap::new();
+            let mut want = Vec::new();
+            for c in 0..copies {
+                for n in base {
+                    let name = if c == 0 {
+                        (*n).to_owned()
+                    } else {
+                        format!("{n}-{c}")
+                    };
+                    want.push(name);
+                }
+            }
+            let mut order: Vec<usize> = (0..want.len()).collect();
+            order.sort_by_key(|i| (i % 3, usize::MAX - i));
+            for i in order {
+                map.append(
+                    http::HeaderName::from_bytes(want[i].as_bytes()).unwrap(),
+                    http::HeaderValue::from_static("1"),
+                );
+            }
+            want.sort();
+            assert_eq!(want.len() > SMALL, copies == 4);
+            let got = visible_header_names(&map, ResponseTainting::Basic, CredentialsMode::Omit);
+            assert_eq!(got, want, "{copies} copies");
         }
     }
 
@@ -682,6 +880,11 @@ mod tests {
             "a",
             "a-",
             "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdf",
+            "abcdef",
             "abcdefg",
             "abcdefgh",
             "abcdefgh-",
@@ -692,6 +895,11 @@ mod tests {
             "\x7f",
         ];
         for a in names {
+            let mut padded = [0u8; 8];
+            for (p, b) in padded.iter_mut().zip(a.bytes()) {
+                *p = b;
+            }
+            assert_eq!(sort_prefix(a.as_bytes()), u64::from_be_bytes(padded), "{a:?}");
             for b in names {
                 let key = |s: &str| (sort_prefix(s.as_bytes()), s.to_owned());
                 assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a:?} {b:?}");
