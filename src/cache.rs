@@ -482,6 +482,9 @@ pub struct PreflightCache {
     seeds: Seeds,
     /// The first instant an entry was stored at: expiries are nanoseconds from it.
     epoch: Option<Instant>,
+    /// The last instant converted to the epoch's time base, and the result: the lookups of one
+    /// decision (and the inserts of one preflight) share one `now`.
+    last_now: Option<(Instant, i128)>,
     slab: Slab,
     /// (key, credentials, kind, name) → entry.
     entries: Table,
@@ -511,6 +514,7 @@ impl PreflightCache {
             config,
             seeds: Seeds::random(),
             epoch: None,
+            last_now: None,
             slab: Slab::default(),
             entries: Table::default(),
             keys: Table::default(),
@@ -787,6 +791,18 @@ impl PreflightCache {
     // ----- time -----
 
     /// `t` as signed nanoseconds from the epoch, within the expiry range.
+    /// [`PreflightCache::rel`], remembering the last conversion.
+    fn rel_mut(&mut self, t: Instant) -> i128 {
+        match self.last_now {
+            Some((last, rel)) if last == t => rel,
+            _ => {
+                let rel = self.rel(t);
+                self.last_now = Some((t, rel));
+                rel
+            }
+        }
+    }
+
     fn rel(&self, t: Instant) -> i128 {
         let Some(epoch) = self.epoch else {
             return 0;
@@ -912,7 +928,10 @@ impl PreflightCache {
             })
         })?;
         let i = self.entries.idx_at(pos);
-        let now = *now_rel.get_or_insert_with(|| self.rel(now));
+        let now = match *now_rel {
+            Some(t) => t,
+            None => *now_rel.insert(self.rel_mut(now)),
+        };
         if self.slab.get(i).is_some_and(|e| now < e.expiry()) {
             Some(i)
         } else {
@@ -943,8 +962,9 @@ impl PreflightCache {
     ) {
         if self.epoch.is_none() {
             self.epoch = Some(now);
+            self.last_now = None;
         }
-        let now_rel = self.rel(now);
+        let now_rel = self.rel_mut(now);
         let age = max_age.as_nanos().min(EXPIRY_MAX as u128) as i128;
         let expiry = (now_rel + age).min(EXPIRY_MAX);
         // Steps 7.12 / 7.14: a match exists → set its max-age (here: its expiry, counted from now).

@@ -103,6 +103,9 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8], fold_case: bool) -> bool {
     if n != b.len() {
         return false;
     }
+    if n == 0 {
+        return true;
+    }
     let map = |w: u64| if fold_case { lower_word(w) } else { w };
     if n < 8 {
         let (x, y) = (pair(a, map), pair(b, |w| w));
