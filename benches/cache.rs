@@ -134,7 +134,10 @@ fn bench(c: &mut Criterion) {
         // Lookups happen after the inserts, each at another instant than the one before (as
         // one lookup per decision would): the cache's memo of its last time conversion never
         // answers, so every lookup of ours converts its instant.
-        let times = [now + Duration::from_millis(1), now + Duration::from_millis(2)];
+        let times = [
+            now + Duration::from_millis(1),
+            now + Duration::from_millis(2),
+        ];
 
         for kind in ["hit", "miss"] {
             let name = format!("cache_{kind}/{label}");

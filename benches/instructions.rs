@@ -95,7 +95,11 @@ fn floor_input(hit: bool) -> (HashMap<Vec<u8>, Instant>, Vec<u8>, Instant) {
     } else {
         "https://api.example/v1/missing/7".to_owned()
     };
-    (map, floor_key(b"", &probe, b"PUT"), now + Duration::from_secs(1))
+    (
+        map,
+        floor_key(b"", &probe, b"PUT"),
+        now + Duration::from_secs(1),
+    )
 }
 
 #[library_benchmark]

@@ -899,7 +899,11 @@ mod tests {
             for (p, b) in padded.iter_mut().zip(a.bytes()) {
                 *p = b;
             }
-            assert_eq!(sort_prefix(a.as_bytes()), u64::from_be_bytes(padded), "{a:?}");
+            assert_eq!(
+                sort_prefix(a.as_bytes()),
+                u64::from_be_bytes(padded),
+                "{a:?}"
+            );
             for b in names {
                 let key = |s: &str| (sort_prefix(s.as_bytes()), s.to_owned());
                 assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a:?} {b:?}");

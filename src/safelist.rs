@@ -459,15 +459,18 @@ pub fn cors_unsafe_request_header_entries_with<'a, I: IntoIterator<Item = (&'a [
 ///
 /// With `lowercase` every name is byte-lowercase already (a `HeaderName`'s): it is judged and
 /// sorted as it is, without lowercasing a copy.
-pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy, T>(
+pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy, T: AsRef<[u8]>>(
     headers: impl Iterator<Item = (N, &'a [u8])>,
     total_rule: bool,
     rules: SafelistRules,
     lowercase: bool,
     to_string: impl Fn(N) -> T,
 ) -> Vec<T> {
-    // 1–2. unsafeNames and potentiallyUnsafeNames, as one list of (name, potentially unsafe).
-    let mut names: Vec<(N, bool)> = Vec::with_capacity(headers.size_hint().0);
+    // 1–2. unsafeNames and potentiallyUnsafeNames in one list: unsafeNames its first
+    // `unsafe_len` names, potentiallyUnsafeNames the rest (the list is sorted afterwards, so
+    // the order in which names join does not matter).
+    let mut names: Vec<T> = Vec::with_capacity(headers.size_hint().0);
+    let mut unsafe_len = 0;
     // 3. Let safelistValueSize be 0.
     let mut safelist_value_size: usize = 0;
     // 4. For each header of headers:
@@ -477,29 +480,33 @@ pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy, T>(
         } else {
             check(name.as_ref(), value, rules, false).is_ok()
         };
+        names.push(to_string(name));
         if safelisted {
             // 4.2. Otherwise, append name to potentiallyUnsafeNames and add value's length.
             safelist_value_size = safelist_value_size.saturating_add(value.len());
+        } else {
+            // 4.1. Not a CORS-safelisted request-header: append name to unsafeNames.
+            let last = names.len() - 1;
+            names.swap(unsafe_len, last);
+            unsafe_len += 1;
         }
-        // 4.1. Not a CORS-safelisted request-header: append name to unsafeNames.
-        names.push((name, safelisted));
     }
     // 5. If safelistValueSize is greater than 1024, append every potentiallyUnsafeNames name to
     // unsafeNames; otherwise they are not unsafe.
     if !(total_rule && safelist_value_size > 1024) {
-        names.retain(|&(_, potentially_unsafe)| !potentially_unsafe);
+        names.truncate(unsafe_len);
     }
     // 6. Convert header names to a sorted-lowercase list (the caller dedupes for a set): sorted
-    // by their lowercase bytes in place, then each lowercased into its string.
+    // by their lowercase bytes.
     if lowercase {
-        names.sort_unstable_by(|(a, _), (b, _)| a.as_ref().cmp(b.as_ref()));
+        names.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
     } else {
-        names.sort_unstable_by(|(a, _), (b, _)| {
+        names.sort_unstable_by(|a, b| {
             let (a, b) = (a.as_ref(), b.as_ref());
             (a.iter().map(u8::to_ascii_lowercase)).cmp(b.iter().map(u8::to_ascii_lowercase))
         });
     }
-    names.into_iter().map(|(n, _)| to_string(n)).collect()
+    names
 }
 
 /// Fetch §cors-non-wildcard-request-header-name: `Authorization`, byte-case-insensitive.
