@@ -117,11 +117,12 @@ fn for_each_visible<'a>(
     let expose = header::get_ref(headers, ACCESS_CONTROL_EXPOSE_HEADERS);
     let lookup = ExposedLookup::from_value(expose.as_deref(), credentials);
     for name in names {
-        // A `HeaderName` is lowercase: classed by exact comparisons.
-        let listed = match response_name_class_lowercase(name.as_bytes()) {
+        // A `HeaderName` is lowercase: classed and looked up by its key.
+        let key = NameKey::of(name.as_bytes());
+        let listed = match response_name_class_lowercase(key) {
             NameClass::Safelisted => true,
             NameClass::Forbidden => false,
-            NameClass::Other => lookup.contains_lowercase(name.as_bytes()),
+            NameClass::Other => lookup.contains_lowercase(name.as_bytes(), key),
         };
         if listed {
             keep(name);
@@ -283,14 +284,83 @@ fn response_name_class(name: &[u8]) -> NameClass {
     }
 }
 
-/// [`response_name_class`] of a name known to be lowercase (a `HeaderName`'s): exact
-/// comparisons, which compile to a few word comparisons each (a unit test holds it to
-/// [`response_name_class`] on lowercase names).
-fn response_name_class_lowercase(name: &[u8]) -> NameClass {
-    let safelisted = match name {
-        b"pragma" | b"expires" | b"content-type" | b"cache-control" | b"last-modified"
-        | b"content-length" | b"content-language" => true,
-        b"set-cookie" | b"set-cookie2" => return NameClass::Forbidden,
+/// A name as its length and two words: its first 8 bytes and its last 8 (overlapping; for
+/// names of 8 bytes or fewer, [`first_word`] and 0). Names of up to 16 bytes with equal keys are
+/// equal; longer ones share their first and last 8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NameKey {
+    first: u64,
+    last: u64,
+    len: usize,
+}
+
+impl NameKey {
+    fn of(name: &[u8]) -> NameKey {
+        let last = match name.last_chunk::<8>() {
+            Some(w) if name.len() > 8 => u64::from_le_bytes(*w),
+            _ => 0,
+        };
+        NameKey {
+            first: first_word(name),
+            last,
+            len: name.len(),
+        }
+    }
+
+    /// [`NameKey::of`] for the constants below, at compile time (a unit test holds the two
+    /// equal).
+    const fn constant(name: &[u8]) -> NameKey {
+        let n = name.len();
+        let first = if n >= 8 {
+            le_bytes(name, 0, 8)
+        } else if n >= 4 {
+            le_bytes(name, 0, 4) | le_bytes(name, n - 4, 4) << 32
+        } else {
+            le_bytes(name, 0, n)
+        };
+        let last = if n > 8 { le_bytes(name, n - 8, 8) } else { 0 };
+        NameKey {
+            first,
+            last,
+            len: n,
+        }
+    }
+}
+
+/// `len` bytes of `name` from `at` as a little-endian number (compile time).
+const fn le_bytes(name: &[u8], at: usize, len: usize) -> u64 {
+    let mut w = 0u64;
+    let mut i = len;
+    while i > 0 {
+        i -= 1;
+        w = (w << 8) | name[at + i] as u64;
+    }
+    w
+}
+
+/// The seven CORS-safelisted response-header names and the two forbidden ones, as keys (every
+/// one at most 16 bytes long: a key equal to one of them is that name).
+const PRAGMA: NameKey = NameKey::constant(b"pragma");
+const EXPIRES: NameKey = NameKey::constant(b"expires");
+const CONTENT_TYPE: NameKey = NameKey::constant(b"content-type");
+const CACHE_CONTROL: NameKey = NameKey::constant(b"cache-control");
+const LAST_MODIFIED: NameKey = NameKey::constant(b"last-modified");
+const CONTENT_LENGTH: NameKey = NameKey::constant(b"content-length");
+const CONTENT_LANGUAGE: NameKey = NameKey::constant(b"content-language");
+const SET_COOKIE: NameKey = NameKey::constant(b"set-cookie");
+const SET_COOKIE2: NameKey = NameKey::constant(b"set-cookie2");
+
+/// [`response_name_class`] of a name known to be lowercase (a `HeaderName`'s), by its key:
+/// word comparisons (a unit test holds it to [`response_name_class`] on lowercase names).
+fn response_name_class_lowercase(key: NameKey) -> NameClass {
+    let safelisted = match key.len {
+        6 => key == PRAGMA,
+        7 => key == EXPIRES,
+        12 => key == CONTENT_TYPE,
+        13 => key == CACHE_CONTROL || key == LAST_MODIFIED,
+        14 => key == CONTENT_LENGTH,
+        16 => key == CONTENT_LANGUAGE,
+        10 | 11 if key == SET_COOKIE || key == SET_COOKIE2 => return NameClass::Forbidden,
         _ => false,
     };
     if safelisted {
@@ -310,11 +380,11 @@ const SCAN_LIMIT: usize = 8;
 enum ExposedLookup<'a> {
     All,
     /// The list's first `len` names (at most [`SCAN_LIMIT`]), on the stack, each beside its
-    /// first 8 bytes lowercased ([`first_word_lowercase`]) and length: a name that differs
-    /// in either is rejected without comparing bytes.
+    /// key ([`NameKey`]) with ASCII letters lowercased: a lowercase name whose key differs is
+    /// rejected without comparing bytes.
     Scan {
         names: [&'a [u8]; SCAN_LIMIT],
-        keys: [(u64, usize); SCAN_LIMIT],
+        keys: [NameKey; SCAN_LIMIT],
         len: usize,
     },
     /// Randomly keyed (`hash::FoldBuild`): the names are the server's, so a server cannot
@@ -329,7 +399,7 @@ impl<'a> ExposedLookup<'a> {
     fn from_value(value: Option<&'a [u8]>, credentials: CredentialsMode) -> Self {
         let empty = ExposedLookup::Scan {
             names: [&[]; SCAN_LIMIT],
-            keys: [(0, 0); SCAN_LIMIT],
+            keys: [NO_KEY; SCAN_LIMIT],
             len: 0,
         };
         // Step 14.1.1: null leaves the list empty (step 14.1.3).
@@ -354,9 +424,14 @@ impl<'a> ExposedLookup<'a> {
             return ExposedLookup::All;
         }
         if len <= SCAN_LIMIT {
-            let mut keys = [(0, 0); SCAN_LIMIT];
+            let mut keys = [NO_KEY; SCAN_LIMIT];
             for (k, n) in keys.iter_mut().zip(&names).take(len) {
-                *k = (first_word_lowercase(n), n.len());
+                let key = NameKey::of(n);
+                *k = NameKey {
+                    first: lower_word(key.first),
+                    last: lower_word(key.last),
+                    len: key.len,
+                };
             }
             return ExposedLookup::Scan { names, keys, len };
         }
@@ -379,20 +454,27 @@ impl<'a> ExposedLookup<'a> {
         }
     }
 
-    /// [`ExposedLookup::contains`] for a lowercase `name` (a `HeaderName`'s): in a scanned
-    /// list, the length and first word decide most comparisons.
-    fn contains_lowercase(&self, name: &[u8]) -> bool {
+    /// [`ExposedLookup::contains`] for a lowercase `name` (a `HeaderName`'s) whose key is
+    /// `key`: in a scanned list, the keys decide, and only a name longer than 16 bytes is
+    /// compared byte by byte after its key matched.
+    fn contains_lowercase(&self, name: &[u8], key: NameKey) -> bool {
         match self {
             ExposedLookup::Scan { names, keys, len } => {
-                let key = (first_word(name), name.len());
                 let n = (*len).min(SCAN_LIMIT);
-                // Up to 8 bytes, the word and length are the whole lowercased name.
-                (0..n).any(|i| keys[i] == key && (key.1 <= 8 || same_as_lowercase(names[i], name)))
+                (0..n)
+                    .any(|i| keys[i] == key && (key.len <= 16 || same_as_lowercase(names[i], name)))
             }
             _ => self.contains(name),
         }
     }
 }
+
+/// The key of no name (a name's length is its key's; this one has no name's words).
+const NO_KEY: NameKey = NameKey {
+    first: 0,
+    last: 0,
+    len: usize::MAX,
+};
 
 /// A word of `name`'s bytes that, with its length, tells names of up to 8 bytes apart (and
 /// longer ones by their first 8): the first 8 bytes, or for shorter names their first and last
@@ -434,11 +516,6 @@ fn same_as_lowercase(name: &[u8], lower: &[u8]) -> bool {
         i += 8;
     }
     word(name, n - 8).map(lower_word) == word(lower, n - 8)
-}
-
-/// [`first_word`] with its ASCII letters lowercased (`hash::lower_word`).
-fn first_word_lowercase(name: &[u8]) -> u64 {
-    lower_word(first_word(name))
 }
 
 /// Fetch §extract-header-list-values for a `#token` value, in one pass and without a list
@@ -780,12 +857,26 @@ mod tests {
             );
             let lower = n.to_ascii_lowercase();
             assert_eq!(
-                response_name_class_lowercase(&lower),
+                response_name_class_lowercase(NameKey::of(&lower)),
                 response_name_class(&lower),
                 "{:?}",
                 String::from_utf8_lossy(&lower)
             );
         }
+    }
+
+    /// The compile-time keys are the run-time ones, for every length around the words' sizes.
+    #[test]
+    fn constant_keys_are_run_time_keys() {
+        let text = b"abcdefghijklmnopqrstuvwxyz-0123456789";
+        for len in 0..=24 {
+            let name = &text[..len];
+            assert_eq!(NameKey::constant(name), NameKey::of(name), "{len}");
+            assert_eq!(NameKey::of(name).len, len);
+        }
+        assert_eq!(CONTENT_LANGUAGE, NameKey::of(b"content-language"));
+        assert_ne!(CONTENT_LANGUAGE, NameKey::of(b"content-languagf"));
+        assert_ne!(CONTENT_LENGTH, NameKey::of(b"content-lengti"));
     }
 
     /// The scanned list's shortcut for lowercase names (length and first word first) agrees
@@ -817,7 +908,7 @@ mod tests {
             .filter(|p| !p.iter().any(u8::is_ascii_uppercase))
         {
             assert_eq!(
-                lookup.contains_lowercase(p),
+                lookup.contains_lowercase(p, NameKey::of(p)),
                 lookup.contains(p),
                 "{:?}",
                 String::from_utf8_lossy(p)

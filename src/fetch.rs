@@ -27,6 +27,7 @@ use crate::redirect;
 use crate::request::{
     CredentialsMode, FetchRequest, Mode, RedirectMode, ResponseTainting, TargetError,
 };
+use crate::wire::{WireHeaders, WireRequest};
 use crate::{check, forbidden, method, preflight, safelist};
 
 /// A user agent: its policy and its CORS-preflight cache (Fetch §cors-preflight-cache), shared
@@ -177,9 +178,10 @@ pub enum RequestKind {
 pub struct Outgoing {
     /// Preflight or actual request.
     pub kind: RequestKind,
-    /// Method, URL and the headers a browser puts on the wire for this request. The caller adds
-    /// its own (`Host`, `User-Agent`, cookies when `credentials` is true, the body…).
-    pub request: http::Request<()>,
+    /// Method, request target and the header lines a browser puts on the wire for this
+    /// request, in order ([`WireRequest::to_http`] makes an `http::Request` of it). The caller
+    /// adds its own (`Host`, `User-Agent`, cookies when `credentials` is true, the body…).
+    pub request: WireRequest,
     /// Whether to include credentials (cookies, HTTP authentication, client certificates):
     /// Fetch §http-network-or-cache-fetch's includeCredentials.
     pub credentials: bool,
@@ -1072,13 +1074,7 @@ impl Fetch {
     fn preflight_request(
         &self,
         pending: &Pending,
-    ) -> Result<http::Request<()>, preflight::PreflightBuildError> {
-        let mut request = preflight::preflight_request_to(
-            self.target.clone(),
-            self.origin_or_null(pending.null_origin),
-            &self.method,
-            &self.preflight_reasons(pending).unsafe_headers,
-        )?;
+    ) -> Result<WireRequest, preflight::PreflightBuildError> {
         // HTTP-network-or-cache fetch step 8.13 for the preflight: a request whose mode is
         // "cors", with the request's URL list, origin and destination (§cors-preflight-fetch-0
         // step 1). `Policy::preflight_metadata` says which origin and URLs its site judges.
@@ -1086,16 +1082,24 @@ impl Fetch {
             self.preflight_metadata
                 .inputs(&self.origin, &self.url_list, pending.null_origin);
         let input = MetadataInput::new(&origin, url_list, Mode::Cors, self.destination);
-        if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
-            metadata.set_in(request.headers_mut());
-        }
-        Ok(request)
+        let metadata = metadata::append_fetch_metadata(&input, self.metadata_site);
+        preflight::preflight_request_to(
+            self.target.clone(),
+            self.origin_or_null(pending.null_origin),
+            &self.method,
+            &self.preflight_reasons(pending).unsafe_headers,
+            metadata.as_ref(),
+        )
     }
 
     /// The actual request as it goes on the wire for CORS purposes (Fetch
     /// §http-network-or-cache-fetch: the header list, plus "append a request `Origin` header").
     fn actual_request(&mut self) -> Outgoing {
-        let mut headers = self.headers.clone();
+        // Script's lines, then `Origin` and the Fetch metadata (room for all five).
+        let mut headers = WireHeaders::with_capacity(self.headers.len() + 5);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
         // Chromium: outside mode "cors" a redirect to another origin made the `Origin` header
         // `null` (`Policy::no_cors_cross_origin_redirect_nulls_origin`).
         let request_origin = if self.origin_nulled_by_redirect {
@@ -1130,13 +1134,10 @@ impl Fetch {
                 MetadataInput::new(&self.origin, &self.url_list, self.mode, self.destination);
             input.user_activation = self.user_activation;
             if let Some(metadata) = metadata::append_fetch_metadata(&input, self.metadata_site) {
-                metadata.set_in(&mut headers);
+                metadata.set_in_wire(&mut headers);
             }
         }
-        let mut request = http::Request::new(());
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.target.clone();
-        *request.headers_mut() = headers;
+        let request = WireRequest::new(self.method.clone(), self.target.clone(), headers);
         // HTTP-network-or-cache fetch step 8.3: includeCredentials.
         let credentials = match self.credentials {
             CredentialsMode::Include => true,

@@ -83,6 +83,7 @@ pub mod safelist;
 #[cfg_attr(not(feature = "psl-data"), allow(dead_code))]
 mod suffix_list;
 pub mod time;
+pub mod wire;
 
 pub use cache::{CacheConfig, PreflightCache};
 pub use classify::{classify, Branch, PreflightReasons};
@@ -101,6 +102,7 @@ pub use request::{
     ResponseTainting,
 };
 pub use time::Timestamp;
+pub use wire::{WireHeaders, WireRequest};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

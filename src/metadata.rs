@@ -406,6 +406,34 @@ impl FetchMetadata {
     }
 }
 
+impl FetchMetadata {
+    /// [`FetchMetadata::set_in`] for a request's wire lines ([`crate::wire::WireHeaders`]).
+    pub fn set_in_wire(&self, headers: &mut crate::wire::WireHeaders) {
+        const DEST: HeaderName = HeaderName::from_static(SEC_FETCH_DEST);
+        const MODE: HeaderName = HeaderName::from_static(SEC_FETCH_MODE);
+        const SITE: HeaderName = HeaderName::from_static(SEC_FETCH_SITE);
+        const USER: HeaderName = HeaderName::from_static(SEC_FETCH_USER);
+        let lines = [
+            Some((DEST, self.dest.sec_fetch_dest())),
+            Some((MODE, self.mode.as_str())),
+            Some((SITE, self.site.as_str())),
+            self.user.then(|| (USER, serialize_boolean(true))),
+        ];
+        // One pass finds whether any `Sec-Fetch-` line is there to replace (script cannot set
+        // one: `Sec-` names are forbidden request-headers); usually none is, and the lines are
+        // appended.
+        let replace = headers.keys().any(|n| n.as_str().starts_with("sec-fetch-"));
+        for (name, value) in lines.into_iter().flatten() {
+            let value = HeaderValue::from_static(value);
+            if replace {
+                headers.insert(name, value);
+            } else {
+                headers.append(name, value);
+            }
+        }
+    }
+}
+
 /// W3C Fetch Metadata §append-the-fetch-metadata-headers-for-a-request: the headers a request
 /// carries, or `None` when its current URL is not potentially trustworthy (step 1) or its URL
 /// list is empty.
@@ -600,6 +628,47 @@ pub fn parse_token(value: &[u8]) -> Result<&str, TokenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The wire lines get what `set_in` gives a `HeaderMap`, appended after the lines there
+    /// (or replacing `Sec-Fetch-` lines there), with and without `Sec-Fetch-User`.
+    #[test]
+    fn wire_lines_are_the_map_lines() {
+        let mut n = 0;
+        for user in [false, true] {
+            for present in [
+                &[][..],
+                &["sec-fetch-site"],
+                &["sec-fetch-user", "sec-fetch-dest"],
+            ] {
+                let m = FetchMetadata {
+                    dest: Destination::Document,
+                    mode: Mode::Cors,
+                    site: Site::CrossSite,
+                    user,
+                };
+                let mut map = HeaderMap::new();
+                map.append("x-a", HeaderValue::from_static("1"));
+                for name in present {
+                    map.append(*name, HeaderValue::from_static("old"));
+                    map.append(*name, HeaderValue::from_static("older"));
+                }
+                let mut wire = crate::wire::WireHeaders::from(&map);
+                m.set_in(&mut map);
+                m.set_in_wire(&mut wire);
+                assert_eq!(wire.to_header_map(), map, "{user} {present:?}");
+                assert_eq!(wire.len(), map.len());
+                if present.is_empty() {
+                    let names: Vec<&str> = wire.keys().map(HeaderName::as_str).collect();
+                    assert_eq!(
+                        names[..4],
+                        ["x-a", SEC_FETCH_DEST, SEC_FETCH_MODE, SEC_FETCH_SITE]
+                    );
+                }
+                n += 1;
+            }
+        }
+        assert_eq!(n, 6);
+    }
 
     fn urls(list: &[&str]) -> Vec<Url> {
         list.iter().map(|u| u.parse().unwrap()).collect()

@@ -18,6 +18,7 @@ use crate::method::is_cors_safelisted_method;
 use crate::policy::{InvalidMaxAge, MaxAgeSyntax, Policy};
 use crate::request::CredentialsMode;
 use crate::safelist::is_cors_non_wildcard_request_header_name;
+use crate::wire::{WireHeaders, WireRequest};
 
 /// Fetch §cors-preflight-fetch-0 steps 1–5: why [`build_preflight_request`] could not build
 /// the request.
@@ -61,7 +62,9 @@ pub fn build_preflight_request<N: AsRef<str>>(
         origin,
         method,
         unsafe_names,
+        None,
     )
+    .map(WireRequest::into_http)
 }
 
 /// [`build_preflight_request`] for the request target of the request's URL
@@ -71,15 +74,12 @@ pub(crate) fn preflight_request_to<N: AsRef<str>>(
     origin: &str,
     method: &Method,
     unsafe_names: &[N],
-) -> Result<Request<()>, PreflightBuildError> {
+    metadata: Option<&crate::metadata::FetchMetadata>,
+) -> Result<WireRequest, PreflightBuildError> {
     // Step 1: a new request whose method is `OPTIONS` and URL is the request's URL.
-    let mut req = Request::new(());
-    *req.method_mut() = Method::OPTIONS;
-    *req.uri_mut() = target;
-    // Sized once for what a preflight carries: these four headers and the Fetch metadata the
-    // caller adds (`Sec-Fetch-Dest`, `-Mode`, `-Site`, `-User`), so building it never grows it.
-    *req.headers_mut() = HeaderMap::with_capacity(PREFLIGHT_HEADERS);
-    let h = req.headers_mut();
+    // Sized once for what a preflight carries: these four lines and the Fetch metadata
+    // (`Sec-Fetch-Dest`, `-Mode`, `-Site`, `-User`).
+    let mut h = WireHeaders::with_capacity(PREFLIGHT_HEADERS);
     // Step 2: (`Accept`, `*/*`).
     h.append(ACCEPT, HeaderValue::from_static("*/*"));
     // Step 3: (`Access-Control-Request-Method`, request's method).
@@ -118,7 +118,12 @@ pub(crate) fn preflight_request_to<N: AsRef<str>>(
     let o = HeaderValue::from_str(origin)
         .map_err(|_| PreflightBuildError::Origin(origin.to_owned()))?;
     h.append(ORIGIN, o);
-    Ok(req)
+    // HTTP-network-or-cache fetch step 8.13 for the preflight: the Fetch metadata, when the
+    // caller has it.
+    if let Some(metadata) = metadata {
+        metadata.set_in_wire(&mut h);
+    }
+    Ok(WireRequest::new(Method::OPTIONS, target, h))
 }
 
 /// The most headers [`preflight_request_to`] and the Fetch metadata put on a preflight.

@@ -276,7 +276,7 @@ fn isomorphic_encode(s: &str) -> Option<Vec<u8>> {
 
 /// What the recorder logs of a request: the URL as the server sees it (no credentials, no
 /// fragment) and three headers.
-fn seen(request: &http::Request<()>, url: &Url, fetch_metadata: bool) -> SeenRequest {
+fn seen(request: &crate::wire::WireRequest, url: &Url, fetch_metadata: bool) -> SeenRequest {
     let header = |name: &str| {
         request
             .headers()

@@ -53,7 +53,7 @@ fn head(status: u16, headers: &[(&str, &[u8])]) -> http::Response<()> {
 
 /// The CORS headers that let anything through without credentials (`*` is echoed as the
 /// request's `Origin` so credentialed requests pass too).
-fn allow_all(out: &http::Request<()>) -> Vec<(String, Vec<u8>)> {
+fn allow_all(out: &corsgate::WireRequest) -> Vec<(String, Vec<u8>)> {
     let origin = out
         .headers()
         .get("origin")
@@ -89,7 +89,7 @@ struct Driven {
 fn drive(
     ua: &mut UserAgent,
     request: FetchRequest,
-    mut server: impl FnMut(RequestKind, &http::Request<()>) -> http::Response<()>,
+    mut server: impl FnMut(RequestKind, &corsgate::WireRequest) -> http::Response<()>,
 ) -> Driven {
     let now = Instant::now();
     let mut fetch = ua.start(now, request).expect("a valid request");

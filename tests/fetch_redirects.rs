@@ -114,7 +114,7 @@ fn preflight_answer(hop: &Value, name: &str) -> http::Response<()> {
 }
 
 /// The answer to the actual request `request` sent to `hop`.
-fn actual_answer(hop: &Value, request: &http::Request<()>, name: &str) -> http::Response<()> {
+fn actual_answer(hop: &Value, request: &corsgate::WireRequest, name: &str) -> http::Response<()> {
     let hop_url = url(hop["url"].as_str().unwrap());
     let mut headers = match hop.get("response_headers") {
         Some(list) => header_list(list),

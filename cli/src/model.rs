@@ -130,10 +130,13 @@ impl WireRequest {
     }
 }
 
-/// A header map as (lowercase name, value) pairs in order; values decoded lossily.
-pub fn pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+/// A header map or wire lines as (lowercase name, value) pairs in order; values decoded
+/// lossily.
+pub fn pairs<'a>(
+    headers: impl IntoIterator<Item = (&'a http::HeaderName, &'a http::HeaderValue)>,
+) -> Vec<(String, String)> {
     headers
-        .iter()
+        .into_iter()
         .map(|(n, v)| {
             (
                 n.as_str().to_owned(),

@@ -144,10 +144,7 @@ impl Client {
     /// Sends the request (no body, no cookies: the headers are exactly the machine's) and returns
     /// the response head, or a one-line description of the network failure.
     pub fn send(&self, out: &Outgoing) -> Result<http::Response<()>, String> {
-        let mut request = http::Request::new(());
-        *request.method_mut() = out.request.method().clone();
-        *request.uri_mut() = out.request.uri().clone();
-        *request.headers_mut() = out.request.headers().clone();
+        let request = out.request.to_http();
         self.forget_input();
         let response = self
             .agent

@@ -245,7 +245,7 @@ impl<'a, B: Clone + Default, RB, E: std::fmt::Display> Driver<'a, B, RB, E> {
                     (RequestKind::Actual, true, Some(body)) => body.clone(),
                     _ => B::default(),
                 };
-                let (parts, ()) = out.request.clone().into_parts();
+                let (parts, ()) = out.request.to_http().into_parts();
                 let attempt = Attempt {
                     kind: out.kind,
                     fresh_connection: std::mem::take(&mut self.fresh),

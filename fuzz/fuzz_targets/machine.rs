@@ -125,14 +125,14 @@ fn status(raw: u16) -> u16 {
     }
 }
 
-fn echo(req: &http::Request<()>, name: &str) -> Option<HeaderValue> {
+fn echo(req: &corsgate::WireRequest, name: &str) -> Option<HeaderValue> {
     req.headers().get(name).cloned()
 }
 
 /// The response head for `req`: the script's next head, or a fully permissive one when the
 /// script has run out (so every fetch reaches its end).
 fn head(
-    req: &http::Request<()>,
+    req: &corsgate::WireRequest,
     kind: RequestKind,
     next: Option<&Head>,
 ) -> (StatusCode, HeaderMap) {

@@ -109,7 +109,10 @@ fn split_fields(joined: &str) -> Vec<&str> {
 
 /// Appends `\0name\0value` for each header, a value's bytes as Latin-1 code points (as
 /// JavaScript reads a ByteString).
-fn push_headers(out: &mut String, headers: &HeaderMap) {
+fn push_headers<'a>(
+    out: &mut String,
+    headers: impl IntoIterator<Item = (&'a http::HeaderName, &'a http::HeaderValue)>,
+) {
     for (name, value) in headers {
         out.push(SEP);
         out.push_str(name.as_str());
