@@ -393,38 +393,90 @@ impl FetchMetadata {
         const MODE: HeaderName = HeaderName::from_static(SEC_FETCH_MODE);
         const SITE: HeaderName = HeaderName::from_static(SEC_FETCH_SITE);
         const USER: HeaderName = HeaderName::from_static(SEC_FETCH_USER);
-        let token = |t: &'static str| {
-            debug_assert!(check_token(t.as_bytes()).is_ok(), "{t:?} is a token");
-            HeaderValue::from_static(t)
-        };
-        headers.insert(DEST, token(self.dest.sec_fetch_dest()));
-        headers.insert(MODE, token(self.mode.as_str()));
-        headers.insert(SITE, token(self.site.as_str()));
-        if self.user {
-            headers.insert(USER, HeaderValue::from_static(serialize_boolean(true)));
+        let [dest, mode, site, user] = self.values();
+        for (name, value) in [(DEST, dest), (MODE, mode), (SITE, site), (USER, user)] {
+            if let Some(value) = value {
+                headers.insert(name, value.clone());
+            }
         }
     }
 }
 
+/// The `Sec-Fetch-Dest` values in `DESTINATIONS` order, made at compile time (a value made at
+/// run time checks its bytes first); a unit test holds each to [`Destination::sec_fetch_dest`].
+static DEST_VALUES: [HeaderValue; 24] = [
+    HeaderValue::from_static("empty"),
+    HeaderValue::from_static("audio"),
+    HeaderValue::from_static("audioworklet"),
+    HeaderValue::from_static("document"),
+    HeaderValue::from_static("embed"),
+    HeaderValue::from_static("font"),
+    HeaderValue::from_static("frame"),
+    HeaderValue::from_static("iframe"),
+    HeaderValue::from_static("image"),
+    HeaderValue::from_static("json"),
+    HeaderValue::from_static("manifest"),
+    HeaderValue::from_static("object"),
+    HeaderValue::from_static("paintworklet"),
+    HeaderValue::from_static("report"),
+    HeaderValue::from_static("script"),
+    HeaderValue::from_static("serviceworker"),
+    HeaderValue::from_static("sharedworker"),
+    HeaderValue::from_static("style"),
+    HeaderValue::from_static("text"),
+    HeaderValue::from_static("track"),
+    HeaderValue::from_static("video"),
+    HeaderValue::from_static("webidentity"),
+    HeaderValue::from_static("worker"),
+    HeaderValue::from_static("xslt"),
+];
+
+/// The `Sec-Fetch-Mode` values by [`Mode`] (`same-origin`, `no-cors`, `cors`).
+static MODE_VALUES: [HeaderValue; 3] = [
+    HeaderValue::from_static("same-origin"),
+    HeaderValue::from_static("no-cors"),
+    HeaderValue::from_static("cors"),
+];
+
+/// The `Sec-Fetch-Site` values by [`Site`].
+static SITE_VALUES: [HeaderValue; 4] = [
+    HeaderValue::from_static("same-origin"),
+    HeaderValue::from_static("same-site"),
+    HeaderValue::from_static("cross-site"),
+    HeaderValue::from_static("none"),
+];
+
+/// `?1`, the `Sec-Fetch-User` value.
+static TRUE_VALUE: HeaderValue = HeaderValue::from_static("?1");
+
 impl FetchMetadata {
+    /// The four lines' values, made at compile time: `Sec-Fetch-Dest`, `-Mode`, `-Site`, and
+    /// `-User` when it is sent.
+    fn values(&self) -> [Option<&'static HeaderValue>; 4] {
+        [
+            DEST_VALUES.get(self.dest as usize),
+            MODE_VALUES.get(self.mode as usize),
+            SITE_VALUES.get(self.site as usize),
+            self.user.then_some(&TRUE_VALUE),
+        ]
+    }
+
     /// [`FetchMetadata::set_in`] for a request's wire lines ([`crate::wire::WireHeaders`]).
     pub fn set_in_wire(&self, headers: &mut crate::wire::WireHeaders) {
         const DEST: HeaderName = HeaderName::from_static(SEC_FETCH_DEST);
         const MODE: HeaderName = HeaderName::from_static(SEC_FETCH_MODE);
         const SITE: HeaderName = HeaderName::from_static(SEC_FETCH_SITE);
         const USER: HeaderName = HeaderName::from_static(SEC_FETCH_USER);
-        let lines = [
-            Some((DEST, self.dest.sec_fetch_dest())),
-            Some((MODE, self.mode.as_str())),
-            Some((SITE, self.site.as_str())),
-            self.user.then(|| (USER, serialize_boolean(true))),
-        ];
+        let [dest, mode, site, user] = self.values();
+        let lines = [(DEST, dest), (MODE, mode), (SITE, site), (USER, user)];
         // One pass finds whether any `Sec-Fetch-` line is there to replace (script cannot set
         // one: `Sec-` names are forbidden request-headers); usually none is, and the lines are
         // appended.
         let replace = headers.keys().any(|n| n.as_str().starts_with("sec-fetch-"));
-        for (name, value) in lines.into_iter().flatten() {
-            let value = HeaderValue::from_static(value);
+        for (name, value) in lines {
+            let Some(value) = value.cloned() else {
+                continue;
+            };
             if replace {
                 headers.insert(name, value);
             } else {
@@ -628,6 +680,26 @@ pub fn parse_token(value: &[u8]) -> Result<&str, TokenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compile-time values are the keywords, in the enums' order.
+    #[test]
+    fn static_values_spell_the_keywords() {
+        for d in Destination::ALL {
+            assert_eq!(DEST_VALUES[d as usize], d.sec_fetch_dest(), "{d:?}");
+        }
+        for m in [Mode::SameOrigin, Mode::NoCors, Mode::Cors] {
+            assert_eq!(MODE_VALUES[m as usize], m.as_str(), "{m:?}");
+        }
+        for site in [
+            Site::SameOrigin,
+            Site::SameSite,
+            Site::CrossSite,
+            Site::None,
+        ] {
+            assert_eq!(SITE_VALUES[site as usize], site.as_str(), "{site:?}");
+        }
+        assert_eq!(TRUE_VALUE, serialize_boolean(true));
+    }
 
     /// The wire lines get what `set_in` gives a `HeaderMap`, appended after the lines there
     /// (or replacing `Sec-Fetch-` lines there), with and without `Sec-Fetch-User`.

@@ -215,6 +215,31 @@ fn check(
     check_lowercase(lower, value, rules, spell_essence)
 }
 
+/// Whether [`check_lowercase`] accepts the header, without its reasons: a `Content-Type` whose
+/// value does not begin with one of the three safelisted essences is refused before the MIME
+/// type is parsed (the parser strips leading HTTP whitespace, then the essence is the value's
+/// first bytes, case-insensitive; a unit test holds this to [`check_lowercase`]).
+fn is_safelisted_lowercase(lower: &[u8], value: &[u8], rules: SafelistRules) -> bool {
+    if lower == b"content-type" {
+        let start = value
+            .iter()
+            .position(|&b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '))
+            .unwrap_or(value.len());
+        let rest = value.get(start..).unwrap_or_default();
+        let begins = |essence: &[u8]| {
+            rest.get(..essence.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(essence))
+        };
+        if !(begins(b"text/plain")
+            || begins(b"multipart/form-data")
+            || begins(b"application/x-www-form-urlencoded"))
+        {
+            return false;
+        }
+    }
+    check_lowercase(lower, value, rules, false).is_ok()
+}
+
 /// [`check`] for a name that is byte-lowercase already (a `HeaderName`'s): nothing to copy.
 fn check_lowercase(
     lower: &[u8],
@@ -476,7 +501,7 @@ pub(crate) fn unsafe_entries<'a, N: AsRef<[u8]> + Copy, T: AsRef<[u8]>>(
     // 4. For each header of headers:
     for (name, value) in headers {
         let safelisted = if lowercase {
-            check_lowercase(name.as_ref(), value, rules, false).is_ok()
+            is_safelisted_lowercase(name.as_ref(), value, rules)
         } else {
             check(name.as_ref(), value, rules, false).is_ok()
         };
@@ -587,6 +612,53 @@ mod tests {
     use super::*;
 
     /// `check_lowercase` and the lowercase path of `unsafe_entries` agree with the general code.
+    #[test]
+    fn the_content_type_shortcut_agrees() {
+        let values: [&[u8]; 22] = [
+            b"text/plain",
+            b"TEXT/Plain;charset=utf-8",
+            b" \t text/plain ; x=y",
+            b"text/plainx",
+            b"text/plai",
+            b"text /plain",
+            b"multipart/form-data; boundary=x",
+            b"Multipart/Form-Data",
+            b"application/x-www-form-urlencoded",
+            b"application/x-www-form-urlencodedx",
+            b"application/json",
+            b"",
+            b" ",
+            b"text",
+            b"text/",
+            b"\"text/plain\"",
+            b"text/plain,text/html",
+            b"text/plain\x7f",
+            b"text/plain;\xe9",
+            b"\ttext/plain",
+            b"xtext/plain",
+            b"text/plain ;",
+        ];
+        let firefox = SafelistRules {
+            non_ascii_unsafe: true,
+            content_type_comma_unsafe: true,
+            ..SafelistRules::SPEC
+        };
+        let mut accepted = 0;
+        for rules in [SafelistRules::SPEC, firefox] {
+            for value in values {
+                let full = check_lowercase(b"content-type", value, rules, false).is_ok();
+                assert_eq!(
+                    is_safelisted_lowercase(b"content-type", value, rules),
+                    full,
+                    "{:?}",
+                    String::from_utf8_lossy(value)
+                );
+                accepted += usize::from(full);
+            }
+        }
+        assert_eq!(accepted, 17, "both sides of the shortcut are exercised");
+    }
+
     #[test]
     fn the_lowercase_shortcut_agrees() {
         let long = [&b"content-type"[..], &[b'a'; 40][..]].concat();
