@@ -15,7 +15,7 @@ use http::header::ACCESS_CONTROL_EXPOSE_HEADERS;
 use http::HeaderMap;
 
 use crate::forbidden::is_forbidden_response_header_name;
-use crate::hash::{lower_word, FoldBuild};
+use crate::hash::{lower_word, same_bytes, FoldBuild};
 use crate::header;
 use crate::request::{CredentialsMode, ResponseTainting};
 use crate::safelist::is_cors_safelisted_response_header_name;
@@ -462,7 +462,7 @@ impl<'a> ExposedLookup<'a> {
             ExposedLookup::Scan { names, keys, len } => {
                 let n = (*len).min(SCAN_LIMIT);
                 (0..n)
-                    .any(|i| keys[i] == key && (key.len <= 16 || same_as_lowercase(names[i], name)))
+                    .any(|i| keys[i] == key && (key.len <= 16 || same_bytes(names[i], name, true)))
             }
             _ => self.contains(name),
         }
@@ -492,30 +492,6 @@ fn first_word(name: &[u8]) -> u64 {
             .rev()
             .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
     }
-}
-
-/// Whether `name`, ASCII-lowercased, is `lower` (a lowercase name of at least 8 bytes): compared
-/// 8 bytes at a time (`hash::lower_word`), the last 8 read overlapping.
-fn same_as_lowercase(name: &[u8], lower: &[u8]) -> bool {
-    #[cfg(test)]
-    counting::bump();
-    let word = |b: &[u8], i: usize| {
-        b.get(i..i + 8)
-            .and_then(|w| w.try_into().ok())
-            .map(u64::from_le_bytes)
-    };
-    let n = lower.len();
-    if name.len() != n || n < 8 {
-        return name.eq_ignore_ascii_case(lower);
-    }
-    let mut i = 0;
-    while i + 8 < n {
-        if word(name, i).map(lower_word) != word(lower, i) {
-            return false;
-        }
-        i += 8;
-    }
-    word(name, n - 8).map(lower_word) == word(lower, n - 8)
 }
 
 /// Fetch §extract-header-list-values for a `#token` value, in one pass and without a list

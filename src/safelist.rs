@@ -223,7 +223,7 @@ fn is_safelisted_lowercase(lower: &[u8], value: &[u8], rules: SafelistRules) -> 
     if lower == b"content-type" {
         let start = value
             .iter()
-            .position(|&b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '))
+            .position(|&b| !crate::header::is_http_whitespace(b))
             .unwrap_or(value.len());
         let rest = value.get(start..).unwrap_or_default();
         let begins = |essence: &[u8]| {
