@@ -1,16 +1,30 @@
 //! The Public Suffix List read from data (feature `psl-data`): the same rules and the same
 //! answers as the `psl` crate, whose list is compiled into code (about 900 KB of WebAssembly).
-//! Here the list is its text (`data/public_suffix_list.dat`, 45 KB gzip), parsed once into a
-//! sorted table on first use; the WebAssembly build of `bindings/js` uses it for its size.
+//! Here the list is data, `data/public_suffix_list.fc`: the rules of
+//! `data/public_suffix_list.dat` (its source, 45 KB gzip) front-coded (34 KB gzip), parsed once
+//! into a sorted table on first use; the WebAssembly build of `bindings/js` uses it for its
+//! size.
 //!
 //! URL Standard §host-public-suffix runs the PSL algorithm (publicsuffix.org/list, "Formal
 //! algorithm"); [`registrable_domain`] answers as `psl::domain` does, byte for byte (the unit
 //! test below compares both on every rule of the list).
+//!
+//! The compact form ([`encode`] writes it, [`decode`] reads it; a unit test checks that the
+//! committed file is `encode` of the committed list, byte for byte): after `//` comment lines,
+//! one rule a line, sorted by its name with the labels in reverse order (`uk.co` for `co.uk`), so
+//! that a rule shares a long prefix with the one before it. A line is one byte `'0' + n` (the
+//! first `n` bytes of the previous reversed name are this one's too, `n` ≤ [`MAX_SHARED`]), `*`
+//! for a wildcard rule (`*.name`) or `!` for an exception rule (`!name`) or nothing for a
+//! plain rule (no name holds either character), then the rest of the reversed name.
 
 use std::sync::OnceLock;
 
-/// The list's text, one rule a line (`//` comments, `*.` wildcards, `!` exceptions).
-const RULES: &str = include_str!("../data/public_suffix_list.dat");
+/// The list, front-coded (see the module's documentation).
+const COMPACT: &[u8] = include_bytes!("../data/public_suffix_list.fc");
+
+/// The longest prefix a line may take from the line before (`'0' + 77` is `}`: the length byte
+/// stays printable ASCII, never `/` nor a newline).
+const MAX_SHARED: usize = 77;
 
 /// A rule for this very name (`example`).
 const NORMAL: u8 = 1;
@@ -26,11 +40,14 @@ struct List {
 
 fn list() -> &'static List {
     static LIST: OnceLock<List> = OnceLock::new();
-    LIST.get_or_init(|| parse(RULES))
+    LIST.get_or_init(|| build(decode(COMPACT)))
 }
 
-fn parse(text: &str) -> List {
-    let mut rules: Vec<(Box<str>, u8)> = Vec::new();
+/// The rules of the list's text (`//` comments, `*.` wildcards, `!` exceptions), each as its
+/// name and kind, in the text's order.
+#[cfg(test)]
+fn rules_of_text(text: &str) -> Vec<(String, u8)> {
+    let mut rules = Vec::new();
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with("//") {
@@ -43,8 +60,103 @@ fn parse(text: &str) -> List {
         } else {
             (line, NORMAL)
         };
-        rules.push((name.into(), kind));
-        push_parents(&mut rules, name);
+        rules.push((name.to_owned(), kind));
+    }
+    rules
+}
+
+/// `name`'s labels in reverse order (`co.uk` ↔ `uk.co`; its own inverse).
+fn reversed(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, label) in name.rsplit('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(label);
+    }
+    out
+}
+
+/// The compact form of the list's text (see the module's documentation), `header` lines first.
+#[cfg(test)]
+fn encode(text: &str, header: &str) -> Vec<u8> {
+    let mut lines: Vec<(String, u8)> = rules_of_text(text)
+        .into_iter()
+        .map(|(name, kind)| (reversed(&name), kind))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for line in header.lines() {
+        out.extend_from_slice(b"// ");
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    let mut previous = "";
+    for (name, kind) in &lines {
+        let mut shared = name
+            .bytes()
+            .zip(previous.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(MAX_SHARED);
+        // Whole characters only: each line's rest is UTF-8 of its own.
+        while !name.is_char_boundary(shared) {
+            shared -= 1;
+        }
+        out.push(b'0' + u8::try_from(shared).unwrap_or(0));
+        match *kind {
+            WILDCARD => out.push(b'*'),
+            EXCEPTION => out.push(b'!'),
+            _ => {}
+        }
+        out.extend_from_slice(&name.as_bytes()[shared..]);
+        out.push(b'\n');
+        previous = name;
+    }
+    out
+}
+
+/// The rules of the compact form, each as its name and kind. A malformed line (a length past
+/// the previous name, an empty name, a name not UTF-8) is skipped: the committed file has
+/// none (the unit test reads it back to the list's text).
+fn decode(compact: &[u8]) -> Vec<(String, u8)> {
+    let mut rules = Vec::with_capacity(16_384);
+    let mut previous: Vec<u8> = Vec::new();
+    for line in compact.split(|&b| b == b'\n') {
+        let [count, rest @ ..] = line else {
+            continue;
+        };
+        let (kind, rest) = match rest {
+            [b'*', rest @ ..] => (WILDCARD, rest),
+            [b'!', rest @ ..] => (EXCEPTION, rest),
+            _ => (NORMAL, rest),
+        };
+        let Some(shared) = usize::from(*count)
+            .checked_sub(usize::from(b'0'))
+            .filter(|&n| n <= previous.len().min(MAX_SHARED))
+        else {
+            continue;
+        };
+        if rest.is_empty() && shared == 0 {
+            continue;
+        }
+        previous.truncate(shared);
+        previous.extend_from_slice(rest);
+        if let Ok(name) = std::str::from_utf8(&previous) {
+            rules.push((reversed(name), kind));
+        }
+    }
+    rules
+}
+
+/// The sorted table of `rules` (names and kinds): each rule's name with its kinds, every name
+/// between a rule and its top-level domain (kind 0), and the ASCII spelling of the
+/// internationalized ones.
+fn build(rules: Vec<(String, u8)>) -> List {
+    let mut table: Vec<(Box<str>, u8)> = Vec::with_capacity(rules.len() * 2);
+    for (name, kind) in rules {
+        push_parents(&mut table, &name);
         // Hosts reach the list in their ASCII (punycode) form (URL §concept-domain-to-ascii),
         // so an internationalized rule holds under both spellings, as in the psl crate.
         // The list's names are already lowercase and NFC (the list's own rules), so their
@@ -52,15 +164,16 @@ fn parse(text: &str) -> List {
         // rather than by `url`'s IDNA, which may be built without Unicode data (the WebAssembly
         // of bindings/js). A unit test checks it equals `Host::parse` on every rule.
         if !name.is_ascii() {
-            if let Some(ascii) = to_ascii(name) {
-                push_parents(&mut rules, &ascii);
-                rules.push((ascii.into(), kind));
+            if let Some(ascii) = to_ascii(&name) {
+                push_parents(&mut table, &ascii);
+                table.push((ascii.into(), kind));
             }
         }
+        table.push((name.into(), kind));
     }
-    rules.sort_unstable();
-    let mut merged: Vec<(Box<str>, u8)> = Vec::with_capacity(rules.len());
-    for (name, kind) in rules {
+    table.sort_unstable();
+    let mut merged: Vec<(Box<str>, u8)> = Vec::with_capacity(table.len());
+    for (name, kind) in table {
         match merged.last_mut() {
             Some((last, kinds)) if *last == name => *kinds |= kind,
             _ => merged.push((name, kind)),
@@ -255,6 +368,62 @@ pub(crate) fn registrable_domain(name: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::*;
     use url::Host;
+
+    /// The list's text, the source of the compact form.
+    const RULES: &str = include_str!("../data/public_suffix_list.dat");
+
+    /// The compact file is `encode` of the list's text, byte for byte, and reads back to the
+    /// text's rules. `CORSGATE_WRITE_PSL=1 cargo test --lib suffix_list` rewrites it after the
+    /// list (and psl in Cargo.lock) is updated.
+    #[test]
+    fn the_compact_file_is_the_list() {
+        let header = "The Public Suffix List (https://publicsuffix.org/list/), Mozilla Public License 2.0:\n\
+                      data/public_suffix_list.dat front-coded by src/suffix_list.rs (`encode`; its\n\
+                      module documentation gives the format). Do not edit: rewrite it with\n\
+                      CORSGATE_WRITE_PSL=1 cargo test --lib suffix_list";
+        let encoded = encode(RULES, header);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/public_suffix_list.fc");
+        if std::env::var_os("CORSGATE_WRITE_PSL").is_some() {
+            std::fs::write(path, &encoded).expect("write the compact list");
+        }
+        assert!(
+            encoded == COMPACT,
+            "{path} is not the front-coded data/public_suffix_list.dat: CORSGATE_WRITE_PSL=1 cargo test --lib suffix_list"
+        );
+        let mut text = rules_of_text(RULES);
+        let mut read = decode(COMPACT);
+        text.sort_unstable();
+        text.dedup();
+        read.sort_unstable();
+        assert_eq!(read.len(), text.len());
+        assert!(read == text, "the compact file reads back to other rules");
+        assert!(read.len() > 9_000, "{} rules", read.len());
+        // The front coding shares prefixes: the file is under two thirds of the text.
+        assert!(
+            COMPACT.len() * 3 < RULES.len() * 2,
+            "{} bytes",
+            COMPACT.len()
+        );
+    }
+
+    /// Malformed lines are skipped, never a panic: a length past the previous name, an empty
+    /// name, bytes that are not UTF-8, a length below `'0'`, an empty line.
+    #[test]
+    fn decode_skips_malformed_lines() {
+        let got = decode(b"// c\n0uk\n2.co\n9x\n0\n0\xff\n \n\n0*jp\n2!.kawasaki.city");
+        let want: Vec<(String, u8)> = vec![
+            ("uk".into(), NORMAL),
+            ("co.uk".into(), NORMAL),
+            ("jp".into(), WILDCARD),
+            ("city.kawasaki.jp".into(), EXCEPTION),
+        ];
+        assert_eq!(got, want);
+        assert_eq!(reversed("a.b.c"), "c.b.a");
+        assert_eq!(
+            reversed(&reversed("www.example.co.uk")),
+            "www.example.co.uk"
+        );
+    }
 
     /// The ASCII form computed here equals `url`'s (IDNA with Unicode data) for every
     /// internationalized rule of the list, and RFC 3492 §7.1's samples.
