@@ -216,7 +216,7 @@ function createFetch(options = {}) {
       const type = bodyType(body);
       if (type != null) headers.push('content-type', type);
     }
-    let flight;
+    let first;
     try {
       // origin, url, method, mode, credentials, redirect, name, value, … (NUL-separated)
       const fields = [
@@ -230,13 +230,18 @@ function createFetch(options = {}) {
       for (const field of fields) {
         if (String(field).includes('\0')) throw new TypeError(`\`${field}\` holds NUL`);
       }
-      flight = agent.start(now(), fields.concat(headers).join('\0'), body != null, isStream(body));
+      // `ID\0ACTION`: the fetch's id in the agent and its first action.
+      first = agent.start(now(), fields.concat(headers).join('\0'), body != null, isStream(body));
     } catch (error) {
       throw refusedError(error);
     }
+    const cut = first.indexOf('\0');
+    const id = Number(first.slice(0, cut));
+    // Whether the agent dropped the fetch itself (it ended: `ok` or `blocked`).
+    let ended = false;
     let last = null;
     try {
-      let action = flight.poll();
+      let action = first.slice(cut + 1);
       for (let step = 0; step < MAX_STEPS; step++) {
         const fields = action.split('\0');
         const verb = fields[0];
@@ -263,7 +268,7 @@ function createFetch(options = {}) {
             });
           } catch (error) {
             if (signal?.aborted) throw abortReason(signal);
-            action = flight.fail(agent, failureKind(error), String(error?.cause?.message ?? error?.message ?? error));
+            action = agent.fail(id, failureKind(error), String(error?.cause?.message ?? error?.message ?? error));
             continue;
           }
           let joined = '';
@@ -271,21 +276,25 @@ function createFetch(options = {}) {
             joined = joined === '' ? `${name}\0${value}` : `${joined}\0${name}\0${value}`;
           }
           last = response;
-          action = flight.respond(agent, now(), response.status, joined);
+          action = agent.respond(id, now(), response.status, joined);
           continue;
         }
         if (verb === 'ok') {
+          ended = true;
           const response = scriptResponse(fields, last);
           last = null;
           return response;
         }
-        if (verb === 'blocked') throw blockedError(fields[1]);
+        if (verb === 'blocked') {
+          ended = true;
+          throw blockedError(fields[1]);
+        }
         throw new Error('corsgate: the fetch awaits a response that was not handed in');
       }
       throw new Error(`corsgate: more than ${MAX_STEPS} steps`);
     } finally {
       if (last) last.body?.cancel().catch(() => {});
-      flight.free();
+      if (!ended) agent.abandon(id);
     }
   };
 }

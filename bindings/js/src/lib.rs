@@ -1,11 +1,12 @@
 //! corsgate for JavaScript: the WebAssembly side of the npm package `corsgate`.
 //!
 //! This crate holds no CORS rule. It maps JavaScript values to the corsgate crate's types and
-//! back: an [`Agent`] is a `corsgate::UserAgent` (a policy and its preflight cache), a [`Flight`]
-//! one `corsgate::Fetch` driven by the JavaScript layer, which does the I/O. `explain` is the
+//! back: an [`Agent`] is a `corsgate::UserAgent` (a policy and its preflight cache) with the
+//! `corsgate::Fetch`es in flight, each driven by the JavaScript layer (which does the I/O)
+//! through its id. `explain` is the
 //! CLI's report model (`corsgate explain --json`), `replayLine` the corpus replay of
 //! `corsgate replay`. On the per-request path values cross the boundary as strings of
-//! NUL-separated fields (see [`Flight`]); `explain` takes and gives JSON text.
+//! NUL-separated fields (see [`Agent`]); `explain` takes and gives JSON text.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -215,13 +216,85 @@ fn blocked_json(b: &Blocked) -> Value {
     })
 }
 
-/// A user agent: one engine's policy and the preflight cache its fetches share.
+/// A user agent: one engine's policy, the preflight cache its fetches share, and the fetches in
+/// flight, each driven by the JavaScript layer through its id.
+///
+/// A fetch takes two calls across the boundary when it needs one request: [`Agent::start`]
+/// (its id and first action) and [`Agent::respond`] (the next action). An action is one string
+/// of fields separated by [`SEP`] (one decode and one `split` in JavaScript, where JSON text
+/// cost more than the rest of the crossing):
+/// - `send\0KIND\0METHOD\0URL\0CREDENTIALS(1|0)[\0NAME\0VALUE]…`
+/// - `ok\0TYPE\0STATUS\0URL\0REDIRECTED(1|0)[\0NAME\0VALUE]…` (the filtered response)
+/// - `blocked\0JSON` (`{rule, spec, stage, fix, do, message}`: off the hot path)
+/// - `await`
+///
+/// A fetch that ends (`ok`, `blocked`) is dropped by the agent itself; one the JavaScript layer
+/// leaves before that (an abort, a thrown error) is dropped by [`Agent::abandon`]. So no
+/// JavaScript object owns a fetch, and none needs finalizing.
 #[wasm_bindgen]
 pub struct Agent {
     ua: UserAgent,
     /// The page's origin as last given to [`Agent::start`] and as parsed (one per
     /// `createFetch`, so parsed once).
     page: Option<(String, corsgate::Origin)>,
+    flights: Flights,
+}
+
+/// The fetches in flight: slots reused through a free list, each with a generation so that an
+/// id outlives its fetch without naming the next one in its slot.
+#[derive(Default)]
+struct Flights {
+    slots: Vec<Slot>,
+    vacant: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Slot {
+    generation: u16,
+    fetch: Option<corsgate::Fetch>,
+}
+
+/// At most this many fetches in flight per agent (ids are a 16-bit slot and a 16-bit
+/// generation).
+const MAX_FLIGHTS: usize = 1 << 16;
+
+impl Flights {
+    fn insert(&mut self, fetch: corsgate::Fetch) -> Result<u32, String> {
+        let index = match self.vacant.pop() {
+            Some(index) => index,
+            None if self.slots.len() < MAX_FLIGHTS => {
+                self.slots.push(Slot::default());
+                u32::try_from(self.slots.len() - 1).map_err(|e| e.to_string())?
+            }
+            None => return Err(format!("more than {MAX_FLIGHTS} fetches in flight")),
+        };
+        let slot = &mut self.slots[index as usize];
+        slot.fetch = Some(fetch);
+        Ok((u32::from(slot.generation) << 16) | index)
+    }
+
+    fn get(&mut self, id: u32) -> Result<&mut corsgate::Fetch, String> {
+        self.slots
+            .get_mut((id & 0xffff) as usize)
+            .filter(|slot| u32::from(slot.generation) == id >> 16)
+            .and_then(|slot| slot.fetch.as_mut())
+            .ok_or_else(|| format!("no fetch {id} in flight"))
+    }
+
+    /// Drops fetch `id` (nothing if it is gone already).
+    fn remove(&mut self, id: u32) {
+        let index = id & 0xffff;
+        if let Some(slot) = self.slots.get_mut(index as usize) {
+            if u32::from(slot.generation) == id >> 16 && slot.fetch.take().is_some() {
+                slot.generation = slot.generation.wrapping_add(1);
+                self.vacant.push(index);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len() - self.vacant.len()
+    }
 }
 
 #[wasm_bindgen]
@@ -232,6 +305,7 @@ impl Agent {
         Ok(Agent {
             ua: UserAgent::new(policy(engine).map_err(|e| JsError::new(&e))?),
             page: None,
+            flights: Flights::default(),
         })
     }
 
@@ -241,7 +315,14 @@ impl Agent {
         self.ua.policy().name.to_owned()
     }
 
-    /// Starts a fetch at `now_ms`. `request` is one string of fields separated by [`SEP`]:
+    /// How many fetches are in flight (started, neither ended nor abandoned).
+    #[wasm_bindgen(getter, js_name = inFlight)]
+    pub fn in_flight(&self) -> usize {
+        self.flights.len()
+    }
+
+    /// Starts a fetch at `now_ms` and returns `ID\0ACTION`: its id and its first action (see
+    /// [`Agent`]). `request` is one string of fields separated by [`SEP`]:
     /// `ORIGIN\0URL\0METHOD\0MODE\0CREDENTIALS\0REDIRECT[\0NAME\0VALUE]…` (one string to
     /// pass instead of seven). Throws (a `TypeError` in the JavaScript layer) when `fetch()`
     /// refuses the request before anything is sent. `body`: the request has a body; `stream`:
@@ -252,11 +333,51 @@ impl Agent {
         request: &str,
         body: bool,
         stream: bool,
-    ) -> Result<Flight, JsError> {
+    ) -> Result<String, JsError> {
+        self.start_fetch(now_ms, request, body, stream)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Hands in the response head (`headers`: `name\0value\0…`) of the request fetch `id`
+    /// last handed out, at `now_ms`, and returns its next action.
+    pub fn respond(
+        &mut self,
+        id: u32,
+        now_ms: f64,
+        status: u16,
+        headers: &str,
+    ) -> Result<String, JsError> {
+        self.respond_fetch(id, now_ms, status, headers)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Hands in that the request fetch `id` last handed out failed below HTTP: `kind` is `dns`,
+    /// `refused`, `timeout`, `tls`, `closed` (before any response byte), `reset`, `protocol` or
+    /// `other`; `detail` the transport's words. Returns the next action.
+    pub fn fail(&mut self, id: u32, kind: &str, detail: &str) -> Result<String, JsError> {
+        self.fail_fetch(id, kind, detail)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Drops fetch `id` before it ended (an abort, an error in the JavaScript layer); nothing if
+    /// it is gone already.
+    pub fn abandon(&mut self, id: u32) {
+        self.flights.remove(id);
+    }
+}
+
+impl Agent {
+    fn start_fetch(
+        &mut self,
+        now_ms: f64,
+        request: &str,
+        body: bool,
+        stream: bool,
+    ) -> Result<String, String> {
         let fields = split_fields(request);
         let [origin, url, method, mode, credentials, redirect, headers @ ..] = fields.as_slice()
         else {
-            return Err(JsError::new("start: fewer than six fields"));
+            return Err("start: fewer than six fields".to_owned());
         };
         let origin = *origin;
         let init = Init {
@@ -271,12 +392,12 @@ impl Agent {
         let page = match &self.page {
             Some((text, parsed)) if text == origin => parsed.clone(),
             _ => {
-                let parsed = self::origin(origin).map_err(|e| JsError::new(&e))?;
+                let parsed = self::origin(origin)?;
                 self.page = Some((origin.to_owned(), parsed.clone()));
                 parsed
             }
         };
-        let request = init.request(page).map_err(|e| JsError::new(&e))?;
+        let request = init.request(page)?;
         let request = if body && stream {
             request.stream_body()
         } else {
@@ -285,90 +406,34 @@ impl Agent {
         let fetch = self
             .ua
             .start(instant(now_ms), request)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Flight { fetch })
-    }
-}
-
-/// One fetch, driven by the JavaScript layer: [`Flight::poll`] says what to send or how it
-/// ended, [`Flight::respond`] and [`Flight::fail`] hand in what happened and say what is next.
-///
-/// An action is one string of fields separated by [`SEP`] (one decode and one `split` in
-/// JavaScript, where JSON text cost more than the rest of the crossing):
-/// - `send\0KIND\0METHOD\0URL\0CREDENTIALS(1|0)[\0NAME\0VALUE]…`
-/// - `ok\0TYPE\0STATUS\0URL\0REDIRECTED(1|0)[\0NAME\0VALUE]…` (the filtered response)
-/// - `blocked\0JSON` (`{rule, spec, stage, fix, do, message}`: off the hot path)
-/// - `await`
-#[wasm_bindgen]
-pub struct Flight {
-    fetch: corsgate::Fetch,
-}
-
-#[wasm_bindgen]
-impl Flight {
-    /// The next action (see [`Flight`]).
-    pub fn poll(&mut self) -> String {
-        match self.fetch.poll() {
-            Action::Send(out) => {
-                let mut s = String::with_capacity(256);
-                s.push_str("send");
-                s.push(SEP);
-                s.push_str(match out.kind {
-                    RequestKind::Preflight => "preflight",
-                    RequestKind::Actual => "actual",
-                });
-                s.push(SEP);
-                s.push_str(out.request.method().as_str());
-                s.push(SEP);
-                s.push_str(self.fetch.current_url().as_str());
-                s.push(SEP);
-                s.push(if out.credentials { '1' } else { '0' });
-                push_headers(&mut s, out.request.headers());
-                s
-            }
-            Action::AwaitResponse => "await".to_owned(),
-            Action::Done(Ok(r)) => {
-                let mut s = String::with_capacity(256);
-                s.push_str("ok");
-                s.push(SEP);
-                s.push_str(r.response_type.as_str());
-                s.push(SEP);
-                s.push_str(&r.status.to_string());
-                s.push(SEP);
-                s.push_str(r.url_list.last().map(Url::as_str).unwrap_or(""));
-                s.push(SEP);
-                s.push(if r.redirected() { '1' } else { '0' });
-                push_headers(&mut s, &r.headers);
-                s
-            }
-            Action::Done(Err(b)) => format!("blocked{SEP}{}", blocked_json(&b)),
-        }
+            .map_err(|e| e.to_string())?;
+        let id = self.flights.insert(fetch)?;
+        let mut out = id.to_string();
+        out.push(SEP);
+        self.next_action(id, &mut out)?;
+        Ok(out)
     }
 
-    /// Hands in the response head (`headers`: `name\0value\0…`) of the request last handed
-    /// out, at `now_ms`, and returns the next action (what [`Flight::poll`] would).
-    pub fn respond(
+    fn respond_fetch(
         &mut self,
-        agent: &mut Agent,
+        id: u32,
         now_ms: f64,
         status: u16,
         headers: &str,
-    ) -> Result<String, JsError> {
+    ) -> Result<String, String> {
         let mut response = http::Response::new(());
-        *response.status_mut() =
-            http::StatusCode::from_u16(status).map_err(|e| JsError::new(&e.to_string()))?;
-        *response.headers_mut() =
-            header_map(&split_fields(headers)).map_err(|e| JsError::new(&e))?;
-        self.fetch
-            .handle_response(&mut agent.ua, instant(now_ms), response)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(self.poll())
+        *response.status_mut() = http::StatusCode::from_u16(status).map_err(|e| e.to_string())?;
+        *response.headers_mut() = header_map(&split_fields(headers))?;
+        self.flights
+            .get(id)?
+            .handle_response(&mut self.ua, instant(now_ms), response)
+            .map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        self.next_action(id, &mut out)?;
+        Ok(out)
     }
 
-    /// Hands in that the request last handed out failed below HTTP: `kind` is `dns`,
-    /// `refused`, `timeout`, `tls`, `closed` (before any response byte), `reset`, `protocol` or
-    /// `other`; `detail` the transport's words. Returns the next action.
-    pub fn fail(&mut self, agent: &mut Agent, kind: &str, detail: &str) -> Result<String, JsError> {
+    fn fail_fetch(&mut self, id: u32, kind: &str, detail: &str) -> Result<String, String> {
         let kind = match kind {
             "dns" => FailureKind::Dns,
             "refused" => FailureKind::Refused,
@@ -379,10 +444,65 @@ impl Flight {
             "protocol" => FailureKind::Protocol,
             _ => FailureKind::Other,
         };
-        self.fetch
-            .handle_network_failure(&mut agent.ua, NetworkFailure::new(kind, detail))
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(self.poll())
+        self.flights
+            .get(id)?
+            .handle_network_failure(&mut self.ua, NetworkFailure::new(kind, detail))
+            .map_err(|e| e.to_string())?;
+        let mut out = String::new();
+        self.next_action(id, &mut out)?;
+        Ok(out)
+    }
+
+    /// Appends fetch `id`'s next action (see [`Agent`]) to `s`; a fetch that ended is dropped.
+    fn next_action(&mut self, id: u32, s: &mut String) -> Result<(), String> {
+        let fetch = self.flights.get(id)?;
+        let done = match fetch.poll() {
+            Action::Send(out) => {
+                s.reserve(256);
+                s.push_str("send");
+                s.push(SEP);
+                s.push_str(match out.kind {
+                    RequestKind::Preflight => "preflight",
+                    RequestKind::Actual => "actual",
+                });
+                s.push(SEP);
+                s.push_str(out.request.method().as_str());
+                s.push(SEP);
+                s.push_str(fetch.current_url().as_str());
+                s.push(SEP);
+                s.push(if out.credentials { '1' } else { '0' });
+                push_headers(s, out.request.headers());
+                false
+            }
+            Action::AwaitResponse => {
+                s.push_str("await");
+                false
+            }
+            Action::Done(Ok(r)) => {
+                s.reserve(256);
+                s.push_str("ok");
+                s.push(SEP);
+                s.push_str(r.response_type.as_str());
+                s.push(SEP);
+                s.push_str(&r.status.to_string());
+                s.push(SEP);
+                s.push_str(r.url_list.last().map(Url::as_str).unwrap_or(""));
+                s.push(SEP);
+                s.push(if r.redirected() { '1' } else { '0' });
+                push_headers(s, &r.headers);
+                true
+            }
+            Action::Done(Err(b)) => {
+                s.push_str("blocked");
+                s.push(SEP);
+                s.push_str(&blocked_json(&b).to_string());
+                true
+            }
+        };
+        if done {
+            self.flights.remove(id);
+        }
+        Ok(())
     }
 }
 
