@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+use bytes::Bytes;
 use corsgate::error::{FailureKind, NetworkFailure, Stage};
 use corsgate::fetch::{Action, RequestKind};
 use corsgate::time::Timestamp;
@@ -18,6 +19,7 @@ use corsgate_cli::model::{self, Setup};
 use corsgate_cli::render::{self, Report};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use url::Url;
 use wasm_bindgen::prelude::*;
 
@@ -59,36 +61,70 @@ fn origin(s: &str) -> Result<corsgate::Origin, String> {
 }
 
 /// A JavaScript string as a header value: a ByteString (isomorphic encoding; a code point above
-/// U+00FF cannot be one).
-fn byte_string(s: &str, what: &str) -> Result<Vec<u8>, String> {
+/// U+00FF cannot be one). ASCII text is its own bytes, borrowed.
+fn byte_string(s: &str) -> Option<Cow<'_, [u8]>> {
+    if s.is_ascii() {
+        return Some(Cow::Borrowed(s.as_bytes()));
+    }
     s.chars()
         .map(|c| u8::try_from(u32::from(c)).ok())
         .collect::<Option<Vec<u8>>>()
-        .ok_or_else(|| format!("{what} is not a ByteString (a code point above U+00FF)"))
+        .map(Cow::Owned)
 }
 
 /// `[name, value, name, value, …]` (as `Headers` iterates: names lowercase, values normalized)
-/// into a header list.
+/// into a header list. The error names the first pair that is not a header.
 fn header_list<S: AsRef<str>>(flat: &[S]) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
-    flat.chunks(2)
-        .map(|pair| {
-            let [name, value] = pair else {
-                return Err("headers: an odd-length list".to_owned());
-            };
-            let (name, value) = (name.as_ref(), value.as_ref());
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let v = byte_string(value, &format!("the value of `{name}`"))?;
-            let v = HeaderValue::from_bytes(corsgate::header::normalize(&v))
-                .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
-            Ok((n, v))
-        })
-        .collect()
+    let mut list = Vec::with_capacity(flat.len() / 2);
+    for pair in flat.chunks(2) {
+        let [name, value] = pair else {
+            return Err("headers: an odd-length list".to_owned());
+        };
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let n = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not a valid header name"))?;
+        let v = byte_string(value).ok_or_else(|| {
+            format!("the value of `{name}` is not a ByteString (a code point above U+00FF)")
+        })?;
+        let v = HeaderValue::from_bytes(corsgate::header::normalize(&v))
+            .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+        list.push((n, v));
+    }
+    Ok(list)
 }
 
-fn header_map(flat: &[&str]) -> Result<HeaderMap, String> {
+/// A response head's `name\0value\0…` as a header map. The values of an ASCII head share one
+/// copy of its bytes (each value a slice of it: two allocations for all, not one per value);
+/// otherwise each value is its ByteString ([`header_list`]). The same checks, errors and
+/// order as [`header_list`].
+fn header_map(joined: &str) -> Result<HeaderMap, String> {
+    if !joined.is_ascii() {
+        let list = header_list(&split_fields(joined))?;
+        let mut map = HeaderMap::with_capacity(list.len());
+        for (n, v) in list {
+            map.append(n, v);
+        }
+        return Ok(map);
+    }
+    if joined.is_empty() {
+        return Ok(HeaderMap::new());
+    }
+    let shared = Bytes::copy_from_slice(joined.as_bytes());
     let mut map = HeaderMap::new();
-    for (n, v) in header_list(flat)? {
+    let mut fields = shared.split(|&b| b == 0);
+    while let Some(name) = fields.next() {
+        let Some(value) = fields.next() else {
+            return Err("headers: an odd-length list".to_owned());
+        };
+        // ASCII: each field is UTF-8 (only for the error messages).
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let n = HeaderName::from_bytes(name)
+            .map_err(|_| format!("`{}` is not a valid header name", text(name)))?;
+        let v =
+            HeaderValue::from_maybe_shared(shared.slice_ref(corsgate::header::normalize(value)))
+                .map_err(|_| {
+                    format!("the value of `{}` is not a valid header value", text(name))
+                })?;
         map.append(n, v);
     }
     Ok(map)
@@ -102,10 +138,20 @@ const SEP: char = '\0';
 /// `name\0value\0name\0value…` (what the JavaScript layer joins) as the strings of a list.
 fn split_fields(joined: &str) -> Vec<&str> {
     if joined.is_empty() {
-        Vec::new()
-    } else {
-        joined.split(SEP).collect()
+        return Vec::new();
     }
+    // A byte loop: the fields are short, where `str::split`'s memchr costs more than it saves.
+    let mut fields = Vec::with_capacity(16);
+    let mut from = 0;
+    for (i, &b) in joined.as_bytes().iter().enumerate() {
+        if b == 0 {
+            // NUL is ASCII: `from` and `i` are character boundaries.
+            fields.push(joined.get(from..i).unwrap_or_default());
+            from = i + 1;
+        }
+    }
+    fields.push(joined.get(from..).unwrap_or_default());
+    fields
 }
 
 /// Appends `\0name\0value` for each header, a value's bytes as Latin-1 code points (as
@@ -118,8 +164,26 @@ fn push_headers<'a>(
         out.push(SEP);
         out.push_str(name.as_str());
         out.push(SEP);
-        out.extend(value.as_bytes().iter().map(|&b| char::from(b)));
+        match value.to_str() {
+            Ok(ascii) => out.push_str(ascii),
+            Err(_) => out.extend(value.as_bytes().iter().map(|&b| char::from(b))),
+        }
     }
+}
+
+/// Appends `n` in decimal (no formatting machinery on the per-request path).
+fn push_decimal(s: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn keyword<T: std::str::FromStr>(s: &str, what: &str, expected: &str) -> Result<T, String> {
@@ -408,7 +472,8 @@ impl Agent {
             .start(instant(now_ms), request)
             .map_err(|e| e.to_string())?;
         let id = self.flights.insert(fetch)?;
-        let mut out = id.to_string();
+        let mut out = String::with_capacity(256);
+        push_decimal(&mut out, id);
         out.push(SEP);
         self.next_action(id, &mut out)?;
         Ok(out)
@@ -423,7 +488,7 @@ impl Agent {
     ) -> Result<String, String> {
         let mut response = http::Response::new(());
         *response.status_mut() = http::StatusCode::from_u16(status).map_err(|e| e.to_string())?;
-        *response.headers_mut() = header_map(&split_fields(headers))?;
+        *response.headers_mut() = header_map(headers)?;
         self.flights
             .get(id)?
             .handle_response(&mut self.ua, instant(now_ms), response)
@@ -456,7 +521,13 @@ impl Agent {
     /// Appends fetch `id`'s next action (see [`Agent`]) to `s`; a fetch that ended is dropped.
     fn next_action(&mut self, id: u32, s: &mut String) -> Result<(), String> {
         let fetch = self.flights.get(id)?;
-        let done = match fetch.poll() {
+        // An ended fetch is read in place (`poll` would hand out a copy of its outcome).
+        if let Some(outcome) = fetch.outcome() {
+            push_outcome(s, outcome);
+            self.flights.remove(id);
+            return Ok(());
+        }
+        match fetch.poll() {
             Action::Send(out) => {
                 s.reserve(256);
                 s.push_str("send");
@@ -472,37 +543,38 @@ impl Agent {
                 s.push(SEP);
                 s.push(if out.credentials { '1' } else { '0' });
                 push_headers(s, out.request.headers());
-                false
             }
-            Action::AwaitResponse => {
-                s.push_str("await");
-                false
+            Action::AwaitResponse => s.push_str("await"),
+            Action::Done(outcome) => {
+                push_outcome(s, &outcome);
+                self.flights.remove(id);
             }
-            Action::Done(Ok(r)) => {
-                s.reserve(256);
-                s.push_str("ok");
-                s.push(SEP);
-                s.push_str(r.response_type.as_str());
-                s.push(SEP);
-                s.push_str(&r.status.to_string());
-                s.push(SEP);
-                s.push_str(r.url_list.last().map(Url::as_str).unwrap_or(""));
-                s.push(SEP);
-                s.push(if r.redirected() { '1' } else { '0' });
-                push_headers(s, &r.headers);
-                true
-            }
-            Action::Done(Err(b)) => {
-                s.push_str("blocked");
-                s.push(SEP);
-                s.push_str(&blocked_json(&b).to_string());
-                true
-            }
-        };
-        if done {
-            self.flights.remove(id);
         }
         Ok(())
+    }
+}
+
+/// The `ok` or `blocked` action of an ended fetch (see [`Agent`]).
+fn push_outcome(s: &mut String, outcome: &Result<corsgate::fetch::Response, Blocked>) {
+    match outcome {
+        Ok(r) => {
+            s.reserve(256);
+            s.push_str("ok");
+            s.push(SEP);
+            s.push_str(r.response_type.as_str());
+            s.push(SEP);
+            push_decimal(s, u32::from(r.status));
+            s.push(SEP);
+            s.push_str(r.url_list.last().map(Url::as_str).unwrap_or(""));
+            s.push(SEP);
+            s.push(if r.redirected() { '1' } else { '0' });
+            push_headers(s, &r.headers);
+        }
+        Err(b) => {
+            s.push_str("blocked");
+            s.push(SEP);
+            s.push_str(&blocked_json(b).to_string());
+        }
     }
 }
 
@@ -576,4 +648,95 @@ pub fn replay_line(line: &str, engine: &str) -> Result<String, JsError> {
     let policy = policy(engine).map_err(|e| JsError::new(&e))?;
     corsgate_scenario::replay_line(line.as_bytes(), &policy, engine, instant(0.0))
         .map_err(|e| JsError::new(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte loop splits as `str::split` on the separator does (the empty string being no
+    /// fields at all).
+    #[test]
+    fn split_fields_is_str_split() {
+        let cases = [
+            "a",
+            "a\0b",
+            "a\0",
+            "\0",
+            "\0\0",
+            "\0a",
+            "ü\0x\0ÿ\0",
+            "name\0value\0n2\0v2",
+            "a b\0 c ",
+        ];
+        for joined in cases {
+            let want: Vec<&str> = joined.split(SEP).collect();
+            assert_eq!(split_fields(joined), want, "{joined:?}");
+        }
+        assert!(split_fields("").is_empty());
+        for n in [0, 7, 10, 200, 999, 65_537, u32::MAX] {
+            let mut s = String::from("x");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
+
+    /// ASCII values are borrowed; Latin-1 code points become their bytes; others are refused,
+    /// and the error names the header.
+    #[test]
+    fn header_values_are_byte_strings() {
+        assert!(matches!(
+            byte_string("text/plain"),
+            Some(Cow::Borrowed(b"text/plain"))
+        ));
+        assert_eq!(byte_string("caf\u{e9}").as_deref(), Some(&b"caf\xe9"[..]));
+        assert_eq!(byte_string("\u{100}"), None);
+        let list = header_list(&["x-a", " 1 ", "x-b", "caf\u{e9}"]).unwrap();
+        assert_eq!(list[0].1.as_bytes(), b"1");
+        assert_eq!(list[1].1.as_bytes(), b"caf\xe9");
+        assert_eq!(
+            header_list(&["x-a", "\u{263a}"]).unwrap_err(),
+            "the value of `x-a` is not a ByteString (a code point above U+00FF)"
+        );
+        assert_eq!(
+            header_list(&["x-a"]).unwrap_err(),
+            "headers: an odd-length list"
+        );
+        assert_eq!(
+            header_list(&["bad name", "1"]).unwrap_err(),
+            "`bad name` is not a valid header name"
+        );
+        // A response head: ASCII values share one copy; the Latin-1 path gives the same map.
+        for joined in [
+            "x-a\0 1 \0x-b\0caf\u{e9}",
+            "x-a\0 1 \0x-b\0cafe\0x-a\0\0set-cookie\0a",
+        ] {
+            let map = header_map(joined).unwrap();
+            let want: Vec<(String, Vec<u8>)> = header_list(&split_fields(joined))
+                .unwrap()
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect();
+            let mut got: Vec<(String, Vec<u8>)> = map
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect();
+            let mut want_sorted = want.clone();
+            got.sort();
+            want_sorted.sort();
+            assert_eq!(got, want_sorted, "{joined:?}");
+            assert_eq!(map.len(), want.len());
+        }
+        assert!(header_map("").unwrap().is_empty());
+        for bad in ["x-a", "x-a\0 1\0x-b", "bad name\u{0}1", "x-a\0\u{7f}"] {
+            assert_eq!(
+                header_map(bad).unwrap_err(),
+                header_list(&split_fields(bad)).unwrap_err(),
+                "{bad:?}"
+            );
+        }
+        let mut out = String::new();
+        push_headers(&mut out, list.iter().map(|(n, v)| (n, v)));
+        assert_eq!(out, "\0x-a\x001\0x-b\0caf\u{e9}");
+    }
 }
