@@ -271,10 +271,12 @@ function createFetch(options = {}) {
             action = agent.fail(id, failureKind(error), String(error?.cause?.message ?? error?.message ?? error));
             continue;
           }
+          // The head as `Headers` gives it (names lowercase, sorted, values combined; each
+          // `set-cookie` on its own). forEach, not the iterator: no entry arrays to allocate.
           let joined = '';
-          for (const [name, value] of response.headers) {
+          response.headers.forEach((value, name) => {
             joined = joined === '' ? `${name}\0${value}` : `${joined}\0${name}\0${value}`;
-          }
+          });
           last = response;
           action = agent.respond(id, now(), response.status, joined);
           continue;
