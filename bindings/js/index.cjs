@@ -200,7 +200,7 @@ function createFetch(options = {}) {
   // Relative URLs resolve against the page (its URL, or its origin).
   const base = origin === 'null' ? undefined : origin;
 
-  return async function corsFetch(input, init = {}) {
+  async function corsFetch(input, init = {}) {
     const request = input instanceof Request ? input : null;
     const url = request ? request.url : new URL(String(input), base).href;
     const method = init.method ?? request?.method ?? 'GET';
@@ -298,7 +298,11 @@ function createFetch(options = {}) {
       if (last) last.body?.cancel().catch(() => {});
       if (!ended) agent.abandon(id);
     }
-  };
+  }
+  // How many of this instance's fetches are under way (started, not yet settled): a fetch that
+  // settles, however it settles, leaves none behind.
+  Object.defineProperty(corsFetch, 'inFlight', { get: () => agent.inFlight, enumerable: true });
+  return corsFetch;
 }
 
 /**

@@ -26,10 +26,15 @@ export interface BlockedCause {
   do?: string;
 }
 
+/** What createFetch returns: `fetch`'s signature, and how many of its fetches are under way. */
+export interface CorsFetch {
+  (input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** Fetches started and not yet settled (a settled fetch, however it settled, leaves none). */
+  readonly inFlight: number;
+}
+
 /** A `fetch` that behaves as a browser page at `origin` would; one preflight cache per call. */
-export function createFetch(
-  options: CreateFetchOptions,
-): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export function createFetch(options: CreateFetchOptions): CorsFetch;
 
 export interface ExplainRequest {
   origin: string;

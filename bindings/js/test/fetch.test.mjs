@@ -187,7 +187,10 @@ test('AbortSignal: an aborted fetch rejects with the signal reason, before or wh
     const late = new AbortController();
     const pending = fetch(`${s.base}/x`, { signal: late.signal });
     setTimeout(() => late.abort(), 50);
+    assert.equal(fetch.inFlight, 1);
     await assert.rejects(pending, { name: 'AbortError' });
+    // The aborted fetch left nothing in the agent.
+    assert.equal(fetch.inFlight, 0);
   } finally {
     s.close();
   }
@@ -350,5 +353,29 @@ test('307 resends a body that has a source; a stream body fails by Fetch §http-
     assert.deepEqual(bodies, ['/a z']);
   } finally {
     await new Promise((r) => server.close(r));
+  }
+});
+
+test('every way a fetch settles leaves nothing in flight: passed, blocked, refused, a failed transport, a bad response', async () => {
+  const s = await serve((req, res) => answer(res, 200, req.url === '/ok' ? { 'access-control-allow-origin': APP } : {}));
+  try {
+    const fetch = createFetch({ origin: APP });
+    assert.equal(fetch.inFlight, 0);
+    const ok = fetch(`${s.base}/ok`);
+    assert.equal(fetch.inFlight, 1);
+    await (await ok).text();
+    await assert.rejects(fetch(`${s.base}/no-acao`), TypeError);
+    await assert.rejects(fetch('not a url at all', { method: 'B AD' }), TypeError);
+    assert.equal(fetch.inFlight, 0);
+    // An underlying fetch that hands back what no HTTP response is: the agent refuses it, and
+    // the fetch is abandoned on the way out.
+    const odd = createFetch({ origin: APP, fetch: async () => ({ status: 1000, headers: new Headers(), body: null }) });
+    await assert.rejects(odd(`${s.base}/ok`));
+    assert.equal(odd.inFlight, 0);
+    const throwing = createFetch({ origin: APP, fetch: async () => { throw new Error('boom'); } });
+    await assert.rejects(throwing(`${s.base}/ok`), TypeError);
+    assert.equal(throwing.inFlight, 0);
+  } finally {
+    s.close();
   }
 });
