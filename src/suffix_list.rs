@@ -45,7 +45,7 @@ fn list() -> &'static List {
 
 /// The rules of the list's text (`//` comments, `*.` wildcards, `!` exceptions), each as its
 /// name and kind, in the text's order.
-#[cfg(test)]
+#[cfg(all(test, feature = "psl"))]
 fn rules_of_text(text: &str) -> Vec<(String, u8)> {
     let mut rules = Vec::new();
     for line in text.lines() {
@@ -78,7 +78,7 @@ fn reversed(name: &str) -> String {
 }
 
 /// The compact form of the list's text (see the module's documentation), `header` lines first.
-#[cfg(test)]
+#[cfg(all(test, feature = "psl"))]
 fn encode(text: &str, header: &str) -> Vec<u8> {
     let mut lines: Vec<(String, u8)> = rules_of_text(text)
         .into_iter()
