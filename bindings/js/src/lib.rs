@@ -77,54 +77,55 @@ fn byte_string(s: &str) -> Option<Cow<'_, [u8]>> {
 fn header_list<S: AsRef<str>>(flat: &[S]) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
     let mut list = Vec::with_capacity(flat.len() / 2);
     for pair in flat.chunks(2) {
-        let [name, value] = pair else {
-            return Err("headers: an odd-length list".to_owned());
-        };
-        let (name, value) = (name.as_ref(), value.as_ref());
-        let n = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{name}` is not a valid header name"))?;
-        let v = byte_string(value).ok_or_else(|| {
-            format!("the value of `{name}` is not a ByteString (a code point above U+00FF)")
-        })?;
-        let v = HeaderValue::from_bytes(corsgate::header::normalize(&v))
-            .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
-        list.push((n, v));
+        list.push(header(pair, HeaderValue::from_bytes)?);
     }
     Ok(list)
 }
 
-/// A response head's `name\0value\0…` as a header map. The values of an ASCII head share one
-/// copy of its bytes (each value a slice of it: two allocations for all, not one per value);
-/// otherwise each value is its ByteString ([`header_list`]). The same checks, errors and
-/// order as [`header_list`].
+/// One `[name, value]` pair as a header, its value (a ByteString, normalized) made by `value`.
+fn header<S: AsRef<str>>(
+    pair: &[S],
+    value: impl FnOnce(&[u8]) -> Result<HeaderValue, http::header::InvalidHeaderValue>,
+) -> Result<(HeaderName, HeaderValue), String> {
+    let [name, v] = pair else {
+        return Err("headers: an odd-length list".to_owned());
+    };
+    let (name, v) = (name.as_ref(), v.as_ref());
+    let n = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let bytes = byte_string(v).ok_or_else(|| {
+        format!("the value of `{name}` is not a ByteString (a code point above U+00FF)")
+    })?;
+    let v = value(corsgate::header::normalize(&bytes))
+        .map_err(|_| format!("the value of `{name}` is not a valid header value"))?;
+    Ok((n, v))
+}
+
+/// A response head's `name\0value\0…` as a header map, with [`header`]'s checks and errors.
+/// The values of an ASCII head share one copy of its bytes (each value a slice of it: two
+/// allocations for all, not one per value); a value that is not a slice of the head (a
+/// Latin-1 one, decoded) is copied.
 fn header_map(joined: &str) -> Result<HeaderMap, String> {
-    if !joined.is_ascii() {
-        let list = header_list(&split_fields(joined))?;
-        let mut map = HeaderMap::with_capacity(list.len());
-        for (n, v) in list {
-            map.append(n, v);
-        }
+    let mut map = HeaderMap::new();
+    if joined.is_empty() {
         return Ok(map);
     }
-    if joined.is_empty() {
-        return Ok(HeaderMap::new());
-    }
-    let shared = Bytes::copy_from_slice(joined.as_bytes());
-    let mut map = HeaderMap::new();
-    let mut fields = shared.split(|&b| b == 0);
-    while let Some(name) = fields.next() {
-        let Some(value) = fields.next() else {
-            return Err("headers: an odd-length list".to_owned());
-        };
-        // ASCII: each field is UTF-8 (only for the error messages).
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let n = HeaderName::from_bytes(name)
-            .map_err(|_| format!("`{}` is not a valid header name", text(name)))?;
-        let v =
-            HeaderValue::from_maybe_shared(shared.slice_ref(corsgate::header::normalize(value)))
-                .map_err(|_| {
-                    format!("the value of `{}` is not a valid header value", text(name))
-                })?;
+    let shared = joined
+        .is_ascii()
+        .then(|| Bytes::copy_from_slice(joined.as_bytes()));
+    // Where `bytes` lie in `joined`, if they do: the same range of `shared`.
+    let base = joined.as_ptr() as usize;
+    let value = |bytes: &[u8]| {
+        let at = (bytes.as_ptr() as usize).wrapping_sub(base);
+        match &shared {
+            Some(shared) if !bytes.is_empty() && at.saturating_add(bytes.len()) <= shared.len() => {
+                HeaderValue::from_maybe_shared(shared.slice(at..at + bytes.len()))
+            }
+            _ => HeaderValue::from_bytes(bytes),
+        }
+    };
+    for pair in split_fields(joined).chunks(2) {
+        let (n, v) = header(pair, value)?;
         map.append(n, v);
     }
     Ok(map)
